@@ -1,0 +1,98 @@
+"""Charts in the house style, published as inline SVG that works offline and has a text alternative.
+
+Palette: UK Analysis Function categorical colours. Every chart gets a title that states the finding,
+a subtitle saying what is measured, and an accessible name and description; the same numbers are
+always in a table beside it, and series differ by dash and point shape as well as colour.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+import altair as alt
+import vl_convert
+from IPython.display import HTML
+
+PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+TEXT = "#0B0C0C"
+FONT = "Arial, Helvetica, sans-serif"
+DASHES = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2]]
+SHAPES = ["circle", "square", "triangle-up", "diamond"]
+
+
+@alt.theme.register("sendiass", enable=True)
+def theme() -> alt.theme.ThemeConfig:
+    """Analysis Function style: plain background, dark text, light gridlines, palette in order."""
+    return {
+        "config": {
+            "aria": False,  # the whole figure is one img with its own name and description
+            "background": "white",
+            "font": FONT,
+            "view": {"stroke": None},
+            "range": {"category": PALETTE},
+            "title": {"anchor": "start", "color": TEXT, "fontSize": 18, "subtitleColor": TEXT,
+                      "subtitleFontSize": 14, "offset": 12},
+            "axis": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 13,
+                     "titleFontSize": 13, "gridColor": "#D9D9D9", "domainColor": "#6F777B",
+                     "tickColor": "#6F777B"},
+            "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 13,
+                       "titleFontSize": 13, "orient": "bottom"},
+        }
+    }
+
+
+def line_by_series(data, x: str, y: str, series: str, x_title: str, y_title: str,
+                   title: str, subtitle: str, emphasise=None) -> alt.Chart:
+    """Lines per series with distinct dash and point shape; `emphasise` draws one series thicker."""
+    order = list(dict.fromkeys(data[series]))
+    # The latest series (drawn last) gets the darkest colour and a solid line.
+    colours = PALETTE[: len(order)][::-1]
+    dashes = DASHES[: len(order)][::-1]
+    scale = {"domain": order}
+    width = alt.condition(alt.datum[series] == emphasise, alt.value(3.5), alt.value(2))
+    base = alt.Chart(data).encode(
+        x=alt.X(f"{x}:O", title=x_title, sort=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{y}:Q", title=y_title),
+        color=alt.Color(f"{series}:N", title=None, scale=alt.Scale(**scale, range=colours)),
+    )
+    lines = base.mark_line().encode(
+        # Same field, title and domain as colour and shape, so Vega-Lite merges them into one
+        # legend (legend=None here would drop the merged legend altogether).
+        strokeDash=alt.StrokeDash(f"{series}:N", title=None, scale=alt.Scale(**scale, range=dashes)),
+        strokeWidth=width,
+    )
+    points = base.mark_point(filled=True, size=45, opacity=1).encode(
+        shape=alt.Shape(f"{series}:N", title=None, scale=alt.Scale(**scale, range=SHAPES)),
+    )
+    return (lines + points).properties(
+        width="container", height=320, title=alt.Title(title, subtitle=subtitle)
+    )
+
+
+def figure(chart: alt.Chart, name: str, description: str, width: int = 720) -> HTML:
+    """The chart as an inline SVG figure: role=img, <title> from the chart title, <desc>."""
+    spec = chart.to_dict()
+    if spec.get("width") == "container":
+        spec["width"] = width
+    # Vega labels its inner groups with ARIA roles of its own (some unnamed, which axe rejects);
+    # the figure is one image, named and described on its outer <svg>, so those go.
+    svg = re.sub(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"', "",
+                 vl_convert.vegalite_to_svg(spec))
+    title = spec.get("title", {})
+    label = title.get("text", name) if isinstance(title, dict) else str(title)
+    ident = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    accessible = (
+        f'<title id="{ident}-title">{escape(label)}</title>'
+        f'<desc id="{ident}-desc">{escape(description)}</desc>'
+    )
+    svg = re.sub(
+        r"<svg ([^>]*)>",
+        lambda m: (
+            f'<svg {m.group(1)} role="img" aria-labelledby="{ident}-title" '
+            f'aria-describedby="{ident}-desc" focusable="false">{accessible}'
+        ),
+        svg,
+        count=1,
+    )
+    return HTML(f'<figure class="chart" id="{ident}">{svg}</figure>')

@@ -1,0 +1,136 @@
+"""The `sendiass` command: sample, data, load, report, baselines. Errors are one line, never a trace."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from . import config
+
+USAGE_ERROR, FAILED = 2, 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `sendiass` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="sendiass: %(message)s")
+    from .db import DatabaseBusyError, DatabaseMissingError
+    from .ingest.errors import ExtractError
+    from .publish import NoDataError
+
+    try:
+        return args.run(args)
+    except (config.UnknownServiceError, NoDataError) as exc:
+        print(f"sendiass: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except (ExtractError, DatabaseBusyError, DatabaseMissingError) as exc:
+        print(f"sendiass: {exc}", file=sys.stderr)
+        return FAILED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sendiass", description=__doc__)
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    db_help = "database file (default: $SENDIASS_DB or data/processed/sendiass.duckdb)"
+
+    p = sub.add_parser("sample", help="write the synthetic sample extracts to data/sample/")
+    p.add_argument("--out", type=Path, help="folder to write to (default: data/sample)")
+    p.set_defaults(run=_sample)
+
+    p = sub.add_parser("data", help="load data/raw/<service>/ (or the sample) into the database")
+    p.add_argument("--db", type=Path, help=db_help)
+    p.add_argument("--source", choices=("auto", "raw", "sample"), default="auto",
+                   help="auto: data/raw/<service>/ where it holds extracts, else the sample")
+    p.add_argument("--quiet", action="store_true", help="print only problems")
+    p.set_defaults(run=_data)
+
+    p = sub.add_parser("load", help="load one extract file")
+    p.add_argument("file", type=Path)
+    p.add_argument("--service", required=True, help=f"one of: {', '.join(config.services())}")
+    p.add_argument("--kind", default="involvements", help="extract kind (default: involvements)")
+    p.add_argument("--db", type=Path, help=db_help)
+    p.set_defaults(run=_load)
+
+    p = sub.add_parser("report", help="build the appendices for one service and year")
+    p.add_argument("--service", required=True, help=f"one of: {', '.join(config.services())}")
+    p.add_argument("--year", required=True, type=int,
+                   help="the year the service's reporting year starts in")
+    p.add_argument("--db", type=Path, help=db_help)
+    p.add_argument("--out", type=Path, help="outputs folder (default: outputs/)")
+    p.add_argument("--force", action="store_true", help="rebuild pages that are up to date")
+    p.set_defaults(run=_report)
+
+    p = sub.add_parser("baselines", help="re-run the notebooks in place on the sample (nbval baseline)")
+    p.set_defaults(run=_baselines)
+    return parser
+
+
+def _sample(args) -> int:
+    from . import sample
+
+    for path in sample.generate(args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+def _data(args) -> int:
+    from .ingest.build import build
+
+    db_path = args.db or config.db_path()
+    started = time.perf_counter()
+    report = build(db_path, source=args.source, progress=None if args.quiet else print)
+    for line in report.skipped:
+        print(f"sendiass: skipped {line}", file=sys.stderr)
+    for line in report.failures:
+        print(f"sendiass: could not load {line}", file=sys.stderr)
+    if not args.quiet:
+        loaded = sum(not r.already_loaded for r in report.results)
+        how = "rebuilt" if report.rebuilt else "updated"
+        sources = ", ".join(f"{s}: {o}" for s, o in report.sources.items())
+        print(f"{db_path}: {how}, {loaded} file(s) loaded in {time.perf_counter() - started:.1f} s"
+              f" (extracts from {sources})")
+    if report.failures:
+        kept = "left as it was" if report.rebuilt else "has every other file"
+        print(f"sendiass: {len(report.failures)} file(s) could not be loaded; the database "
+              f"{kept}", file=sys.stderr)
+        return FAILED
+    return 0
+
+
+def _load(args) -> int:
+    from . import db
+    from .ingest import load_file
+
+    with db.connect(args.db, read_only=False) as con:
+        result = load_file(con, args.file, args.service, args.kind)
+    print(result.summary())
+    return 0
+
+
+def _report(args) -> int:
+    from .publish import build_report
+
+    started = time.perf_counter()
+    result = build_report(args.service, args.year, db_path=args.db, out_dir=args.out,
+                          force=args.force)
+    for failure in result.failures:
+        print(f"sendiass: failed {failure}", file=sys.stderr)
+    print(f"{len(result.built)} built, {len(result.up_to_date)} up to date, "
+          f"{len(result.failures)} failed in {time.perf_counter() - started:.1f} s; "
+          f"open {result.index}")
+    return FAILED if result.failures else 0
+
+
+def _baselines(args) -> int:
+    from .publish import refresh_baselines
+
+    refresh_baselines()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""The DuckDB database: opening it (read-only for notebooks, one writer at a time) and its schema.
+
+Tables are documented in docs/database.md. SCHEMA_VERSION changes whenever a table changes, and a
+database with another version is rebuilt from the extracts by `sendiass data`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from . import config
+
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+CREATE SEQUENCE IF NOT EXISTS load_ids START 1;
+CREATE TABLE IF NOT EXISTS loads (
+    load_id INTEGER PRIMARY KEY DEFAULT nextval('load_ids'),
+    service VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    is_sample BOOLEAN NOT NULL,
+    loaded_at TIMESTAMP NOT NULL,
+    rows_in INTEGER NOT NULL,
+    rows_loaded INTEGER NOT NULL,
+    rows_rejected INTEGER NOT NULL,
+    columns_dropped VARCHAR[] NOT NULL,
+    CHECK (rows_in = rows_loaded + rows_rejected)
+);
+CREATE TABLE IF NOT EXISTS rejects (
+    load_id INTEGER NOT NULL,
+    row_number INTEGER NOT NULL,
+    reason VARCHAR NOT NULL,
+    detail VARCHAR,
+    row_values JSON NOT NULL
+);
+CREATE TABLE IF NOT EXISTS involvements (
+    service VARCHAR NOT NULL,
+    involvement_id VARCHAR NOT NULL,
+    opened_on DATE NOT NULL,
+    first_response_on DATE,
+    closed_on DATE,
+    intervention_level TINYINT CHECK (intervention_level BETWEEN 1 AND 4),
+    load_id INTEGER NOT NULL,
+    PRIMARY KEY (service, involvement_id)
+);
+"""
+
+
+class DatabaseBusyError(RuntimeError):
+    """Another process holds the database's write lock."""
+
+
+class DatabaseMissingError(FileNotFoundError):
+    """The database file does not exist yet."""
+
+
+def connect(path: Path | str | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open the database (default: config.db_path()), read-only unless asked to write.
+
+    Notebooks and metrics read; only `sendiass data`/`load` write, and a second writer gets a
+    one-line DatabaseBusyError instead of DuckDB's lock trace.
+    """
+    path = Path(path) if path is not None else config.db_path()
+    if read_only and not path.exists():
+        raise DatabaseMissingError(f"no database at {path}; build it with `make data`")
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseBusyError(
+                "database is being updated by another process, try again"
+            ) from None
+        raise
+    # A progress bar would print into notebook outputs (and break nbval). DuckDB 2.0 has it off by
+    # default and, inside Jupyter without ipywidgets, refuses even to set it off: set only if on.
+    if con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0]:
+        con.execute("SET enable_progress_bar = false")
+    if not read_only:
+        con.execute(SCHEMA)
+        con.execute(
+            "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
+        )
+    return con
+
+
+def meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """A value from the meta table, or None."""
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None

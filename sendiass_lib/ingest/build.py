@@ -1,0 +1,146 @@
+"""`sendiass data`: make the database match the extracts on disk.
+
+For each service the extracts are data/raw/<service>/ when it holds any, else the bundled sample in
+data/sample/<service>/. A file's kind is the start of its name ("Involvements 2024.csv" ->
+involvements); files load in name order, so a later export of the same case wins.
+
+The database is derived data. When the ingest code or contracts changed, or a loaded file is no
+longer on disk, it is rebuilt from scratch in a temporary file that replaces it only if every file
+loaded; otherwise only new files are loaded, each in its own transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .. import config, db
+from .contract import kinds, normalise_header
+from .errors import ExtractError
+from .load import LoadResult, file_sha256, load_file
+
+EXTRACT_SUFFIXES = {".csv", ".xlsx", ".txt"}
+SOURCES = ("auto", "raw", "sample")
+
+
+@dataclass(frozen=True)
+class Planned:
+    service: str
+    kind: str
+    path: Path
+    sha256: str
+
+
+@dataclass
+class BuildReport:
+    """Per file results, files that could not be loaded, and what was left out."""
+
+    rebuilt: bool = False
+    results: list[LoadResult] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # service -> "raw" | "sample" | "none"
+
+
+def extract_dir(service: str, source: str = "auto") -> tuple[str, Path | None]:
+    """Which folder a service's extracts come from: ('raw'|'sample'|'none', folder)."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown source '{source}'; valid: {', '.join(SOURCES)}")
+    raw = config.RAW_DIR / service
+    if source in ("auto", "raw") and _extracts(raw):
+        return "raw", raw
+    sample = config.SAMPLE_DIR / service
+    if source in ("auto", "sample") and _extracts(sample):
+        return "sample", sample
+    return "none", None
+
+
+def kind_of(path: Path) -> str | None:
+    """The extract kind a file name starts with, or None."""
+    stem = normalise_header(path.stem).replace("_", " ").replace("-", " ")
+    return next((k for k in kinds() if stem.startswith(k)), None)
+
+
+def ingest_fingerprint() -> str:
+    """Hash of everything that decides how a file loads: schema, ingest code and contracts."""
+    digest = hashlib.sha256(db.SCHEMA_VERSION.encode())
+    ingest_dir = Path(__file__).resolve().parent
+    for path in sorted([*ingest_dir.glob("*.py"), *ingest_dir.glob("contracts/*.yaml")]):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def build(
+    db_path: Path,
+    source: str = "auto",
+    today: date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Bring the database at db_path up to date with the extracts; see the module docstring."""
+    report = BuildReport()
+    plan = _plan(source, report)
+    fingerprint = ingest_fingerprint()
+    wanted = {(p.sha256, p.service, p.kind) for p in plan}
+    incremental = False
+    if db_path.exists():
+        con = db.connect(db_path, read_only=False)
+        loaded = set(con.execute("SELECT sha256, service, kind FROM loads").fetchall())
+        incremental = db.meta(con, "ingest_fingerprint") == fingerprint and loaded <= wanted
+        if not incremental:
+            con.close()
+    if incremental:
+        _load_all(con, plan, report, today, progress)
+        con.close()
+        return report
+
+    report.rebuilt = True
+    tmp = db_path.with_name(db_path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = db.connect(tmp, read_only=False)
+    con.execute("INSERT INTO meta VALUES ('ingest_fingerprint', ?)", [fingerprint])
+    _load_all(con, plan, report, today, progress)
+    con.close()
+    if report.failures:
+        tmp.unlink(missing_ok=True)
+    else:
+        os.replace(tmp, db_path)
+    return report
+
+
+def _plan(source: str, report: BuildReport) -> list[Planned]:
+    plan = []
+    for service in config.services():
+        origin, folder = extract_dir(service, source)
+        report.sources[service] = origin
+        for path in _extracts(folder) if folder else []:
+            kind = kind_of(path)
+            if kind is None:
+                report.skipped.append(
+                    f"{path}: name does not start with an extract kind ({', '.join(kinds())})"
+                )
+                continue
+            plan.append(Planned(service, kind, path, file_sha256(path)))
+    return plan
+
+
+def _load_all(con, plan, report: BuildReport, today, progress) -> None:
+    for item in plan:
+        try:
+            result = load_file(con, item.path, item.service, item.kind, today=today)
+        except ExtractError as exc:
+            report.failures.append(str(exc))
+            continue
+        report.results.append(result)
+        if progress:
+            progress(f"{item.service}: {result.summary()}")
+
+
+def _extracts(folder: Path | None) -> list[Path]:
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in EXTRACT_SUFFIXES)

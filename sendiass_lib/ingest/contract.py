@@ -1,0 +1,106 @@
+"""Column contracts: which canonical columns an extract kind has, and which headers map to them.
+
+The contracts are data files (ingest/contracts/<kind>.yaml) an analyst can extend with a new alias.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .errors import ExtractError
+
+CONTRACTS_DIR = Path(__file__).resolve().parent / "contracts"
+
+
+def normalise_header(header: str) -> str:
+    """Trim, collapse inner whitespace and ignore case, so 'Date  Opened ' matches 'date opened'."""
+    return re.sub(r"\s+", " ", header.replace("\ufeff", "")).strip().casefold()
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    required: bool
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Contract:
+    kind: str
+    natural_key: tuple[str, ...]
+    start_date: str | None
+    columns: tuple[Column, ...]
+    personal_headers: frozenset[str]
+
+    def alias_index(self) -> dict[str, str]:
+        """Normalised header -> canonical column name (a column's own name is an alias too)."""
+        index: dict[str, str] = {}
+        for column in self.columns:
+            for alias in (column.name, *column.aliases):
+                index[normalise_header(alias)] = column.name
+        return index
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    """How one file's headers were understood."""
+
+    canonical: dict[str, str]  # canonical column -> header as found in the file
+    personal: list[str]  # headers dropped because they hold personal data
+    unknown: list[str]  # headers dropped because the contract does not know them
+
+
+@cache
+def contract(kind: str) -> Contract:
+    """The contract for an extract kind, or an error naming the kinds there are."""
+    path = CONTRACTS_DIR / f"{kind}.yaml"
+    if not path.is_file():
+        raise ExtractError(f"unknown extract kind '{kind}'; valid: {', '.join(kinds())}")
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    columns = tuple(
+        Column(
+            name=name,
+            type=spec["type"],
+            required=bool(spec.get("required", False)),
+            aliases=tuple(spec.get("aliases", ())),
+        )
+        for name, spec in raw["columns"].items()
+    )
+    personal = frozenset(normalise_header(h) for group in raw.get("personal", []) for h in group)
+    return Contract(raw["kind"], tuple(raw["natural_key"]), raw.get("start_date"), columns, personal)
+
+
+def kinds() -> list[str]:
+    """Extract kinds that have a contract file."""
+    return sorted(path.stem for path in CONTRACTS_DIR.glob("*.yaml"))
+
+
+def map_headers(contract: Contract, headers: list[str]) -> HeaderMap:
+    """Map a file's headers onto the contract; fail naming any required column that is missing."""
+    index = contract.alias_index()
+    canonical: dict[str, str] = {}
+    personal: list[str] = []
+    unknown: list[str] = []
+    for header in headers:
+        key = normalise_header(header)
+        if key in contract.personal_headers:
+            personal.append(header)
+        elif key in index and index[key] not in canonical:
+            canonical[index[key]] = header
+        else:
+            unknown.append(header)
+    missing = [c.name for c in contract.columns if c.required and c.name not in canonical]
+    if missing:
+        aliases = {c.name: c.aliases for c in contract.columns}
+        wanted = "; ".join(f"{name} (e.g. {', '.join(aliases[name][:3])})" for name in missing)
+        found = ", ".join(repr(h) for h in headers) or "none"
+        raise ExtractError(
+            f"not a {contract.kind} extract: missing required column {wanted}; headers found: {found}"
+        )
+    return HeaderMap(canonical, personal, unknown)

@@ -1,0 +1,34 @@
+"""Vectorised parsing of text cells into typed values (polars expressions); null means unparseable.
+
+Dates are UK day-first unless ISO: 05/01/2024, 5/1/24, 05-01-2024, 05.01.2024, 2024-01-05 and any of
+those followed by a time ("2024-01-05 00:00:00", as spreadsheets export them). Impossible dates
+(31/02/2024, 29/02/2023) do not parse. Two-digit years are 2000-2069, 1970-1999.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+_TIME_SUFFIX = r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$"
+_DAY_FIRST = r"^(\d{1,2})[/.-](\d{1,2})[/.-]"
+
+
+def parse_date(text: pl.Expr) -> pl.Expr:
+    """A Date from a text cell in any accepted format, else null."""
+    bare = text.str.strip_chars().str.replace(_TIME_SUFFIX, "")
+    day_first = bare.str.replace_all(r"[.-]", "/")
+    return (
+        pl.when(bare.str.contains(r"^\d{4}-\d{1,2}-\d{1,2}$"))
+        .then(bare.str.strptime(pl.Date, "%Y-%m-%d", strict=False))
+        .when(bare.str.contains(_DAY_FIRST + r"\d{4}$"))
+        .then(day_first.str.strptime(pl.Date, "%d/%m/%Y", strict=False))
+        .when(bare.str.contains(_DAY_FIRST + r"\d{2}$"))
+        .then(day_first.str.strptime(pl.Date, "%d/%m/%y", strict=False))
+        .otherwise(None)
+    )
+
+
+def parse_level(text: pl.Expr) -> pl.Expr:
+    """Intervention level 1-4 from '2', 'Level 2', 'level 2', '2.0'; anything else is null."""
+    digits = text.str.strip_chars().str.to_lowercase().str.extract(r"^(?:level\s*)?([1-4])(?:\.0+)?$")
+    return digits.cast(pl.Int8, strict=False)

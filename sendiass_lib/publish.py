@@ -1,0 +1,283 @@
+"""Publishing: run each appendix notebook with papermill, export it with nbconvert, write the index.
+
+A published notebook is one in notebooks/ whose metadata has a `sendiass` entry (title, summary,
+order). Pages rebuild only when their inputs changed: the notebook, the library and its data files,
+the locked dependencies, or the extracts loaded for the service. Publishing never recomputes a
+number: the page shows the notebook's outputs and the database's own load records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from . import __version__, config, db, periods
+from .availability import years_with_data
+
+TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
+TEMPLATE = "sendiass"
+MANIFEST = ".build.json"
+
+
+class _LingeringClientFilter(logging.Filter):
+    """Drop jupyter_client's note that a kernel client we started the kernel for was not closed.
+
+    nbclient leaves a client's channels open when the kernel manager is ours (see render_appendix);
+    they close at exit. Every other traitlets warning (e.g. nbconvert's missing alt text) stays.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Could not destroy zmq context")
+
+
+logging.getLogger("traitlets").addFilter(_LingeringClientFilter())
+
+
+class NoDataError(ValueError):
+    """The service has no data for the requested year; the message names the years it has."""
+
+
+@dataclass(frozen=True)
+class Appendix:
+    """A published notebook."""
+
+    name: str
+    path: Path
+    title: str
+    summary: str
+    order: int
+
+
+@dataclass
+class ReportResult:
+    built: list[Path] = field(default_factory=list)
+    up_to_date: list[Path] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    index: Path | None = None
+
+
+def appendices(notebooks_dir: Path | None = None) -> list[Appendix]:
+    """Notebooks that publish as appendices, in their metadata order."""
+    found = []
+    for path in sorted((notebooks_dir or config.NOTEBOOKS_DIR).glob("*.ipynb")):
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("sendiass")
+        if meta:
+            found.append(Appendix(path.stem, path, meta["title"], meta["summary"],
+                                  int(meta.get("order", 100))))
+    return sorted(found, key=lambda a: (a.order, a.name))
+
+
+def check_request(con, service: str, year: int) -> None:
+    """Fail with a message naming valid values when the service is unknown or has no data that year."""
+    svc = config.service(service)
+    years = years_with_data(con, service)
+    if year not in years:
+        label = periods.reporting_year(svc, year).long_label
+        have = ", ".join(map(str, years)) if years else "none (load extracts with `make data`)"
+        raise NoDataError(f"no data for {service} in {label}; years with data: {have}")
+
+
+def build_report(
+    service: str,
+    year: int,
+    db_path: Path | None = None,
+    out_dir: Path | None = None,
+    force: bool = False,
+    progress: Callable[[str], None] = print,
+) -> ReportResult:
+    """Build every appendix for one service and year, plus its index page; see the module docstring."""
+    db_path = Path(db_path or config.db_path())
+    svc = config.service(service)
+    period = periods.reporting_year(svc, year)
+    with db.connect(db_path) as con:
+        check_request(con, service, year)
+        extracts = _extracts(con, service)
+    target = (out_dir or config.OUTPUTS_DIR) / str(year) / service
+    target.mkdir(parents=True, exist_ok=True)
+    manifest_path = target / MANIFEST
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    page = _page_facts(svc.name, period.long_label, extracts)
+    data_key = _digest(json.dumps([[x["sha256"], x["rows_loaded"]] for x in extracts]).encode())
+    code_key = _code_fingerprint()
+
+    result = ReportResult()
+    pages = appendices()
+    for appendix in pages:
+        html_path = target / f"{appendix.name}.html"
+        key = _digest(f"{code_key}{data_key}{service}{year}".encode() + appendix.path.read_bytes())
+        if not force and html_path.exists() and manifest.get(appendix.name) == key:
+            result.up_to_date.append(html_path)
+            progress(f"{service} {year}: {appendix.name} is up to date ({_rel(html_path)})")
+            continue
+        started = time.perf_counter()
+        try:
+            html = render_appendix(appendix, service, year, db_path, page)
+        except Exception as exc:  # a failing notebook must not stop the others
+            result.failures.append(f"{appendix.name}: {_first_line(exc)}")
+            manifest.pop(appendix.name, None)
+            continue
+        _write_atomic(html_path, html)
+        manifest[appendix.name] = key
+        result.built.append(html_path)
+        progress(f"{service} {year}: built {_rel(html_path)} "
+                 f"({time.perf_counter() - started:.1f} s)")
+
+    index = target / "index.html"
+    if result.built or not index.exists():
+        done = [a for a in pages if (target / f"{a.name}.html").exists()]
+        _write_atomic(index, render_index(done, page))
+    result.index = index
+    _write_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
+    return result
+
+
+def render_appendix(appendix: Appendix, service: str, year: int, db_path: Path, page: dict) -> str:
+    """Execute the notebook for service and year and export its outputs as one offline HTML page.
+
+    The kernel is started first, so it boots (and the notebook imports its libraries) on one core
+    while this process imports papermill and nbconvert on the other: about 2 s less per page.
+    """
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=config.KERNEL_NAME)
+    # Quiet the kernel's start-up log (a local kernel on loopback warns that TCP is unencrypted).
+    km.start_kernel(cwd=str(appendix.path.parent),
+                    extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    try:
+        import papermill
+        from nbconvert import HTMLExporter
+
+        nb = papermill.execute_notebook(
+            str(appendix.path),
+            None,
+            parameters={"service": service, "year": year, "db_path": str(db_path.resolve())},
+            kernel_name=config.KERNEL_NAME,
+            progress_bar=False,
+            cwd=str(appendix.path.parent),
+            km=km,
+        )
+    finally:
+        km.shutdown_kernel(now=True)
+    facts = dict(page, title=f"{appendix.title}: {page['service_name']}, {page['period_label']}",
+                 heading=appendix.title, up_link="index.html")
+    exporter = HTMLExporter(
+        template_name=TEMPLATE,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    html, _ = exporter.from_notebook_node(nb, resources={"sendiass": facts})
+    return html
+
+
+def render_index(pages: list[Appendix], page: dict) -> str:
+    """The service-year index page linking to each appendix."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR / TEMPLATE), autoescape=False
+    )
+    facts = dict(page, title=f"Report appendices: {page['service_name']}, {page['period_label']}",
+                 heading="Report appendices", up_link=None)
+    listing = [{"href": f"{a.name}.html", "title": a.title, "summary": a.summary} for a in pages]
+    return env.get_template("listing.html.j2").render(page=facts, appendices=listing)
+
+
+def _page_facts(service_name: str, period_label: str, extracts: list[dict]) -> dict:
+    return {
+        "service_name": service_name,
+        "period_label": period_label,
+        "sample": any(x["is_sample"] for x in extracts),
+        "extracts": extracts,
+        "built_at": datetime.now().strftime("%d %b %Y %H:%M"),
+        "version": __version__,
+        "commit": _git_commit(),
+        "css": (TEMPLATES_DIR / TEMPLATE / "sendiass.css").read_text(encoding="utf-8"),
+    }
+
+
+def _extracts(con, service: str) -> list[dict]:
+    rows = con.execute(
+        """SELECT file_name, sha256, rows_loaded, rows_rejected, is_sample FROM loads
+           WHERE service = ? ORDER BY load_id""",
+        [service],
+    ).fetchall()
+    keys = ("file_name", "sha256", "rows_loaded", "rows_rejected", "is_sample")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def _code_fingerprint() -> str:
+    """Hash of the library (code, data files, templates) and the locked dependency set."""
+    digest = hashlib.sha256(__version__.encode())
+    files = sorted(p for p in config.PACKAGE_DIR.rglob("*")
+                   if p.is_file() and p.suffix in {".py", ".yaml", ".j2", ".css", ".json"})
+    lock = config.PROJECT_ROOT / "requirements" / "lock.txt"
+    for path in [*files, *([lock] if lock.exists() else [])]:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=config.PROJECT_ROOT,
+                             capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    lines = [line for line in text.splitlines() if line.strip()]
+    return f"{type(exc).__name__}: {lines[-1] if lines else ''}"
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def refresh_baselines(progress: Callable[[str], None] = print) -> list[Path]:
+    """Re-run each published notebook in place with its default parameters (nbval's baseline).
+
+    Run against the sample database (`make baselines` sets SENDIASS_DB); timings are not recorded,
+    so the only diff after a refresh is a real change in what the notebook shows.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    done = []
+    for appendix in appendices():
+        nb = nbformat.read(appendix.path, as_version=4)
+        client = NotebookClient(
+            nb, kernel_name=config.KERNEL_NAME, record_timing=False,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            resources={"metadata": {"path": str(appendix.path.parent)}},
+        )
+        client.execute()
+        nb.metadata.pop("widgets", None)
+        nbformat.write(nb, appendix.path)
+        done.append(appendix.path)
+        progress(f"refreshed {_rel(appendix.path)}")
+    return done

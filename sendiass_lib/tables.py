@@ -1,0 +1,54 @@
+"""Accessible HTML tables for the appendices: caption, scoped headers, formatted cells, escaped text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+import polars as pl
+from IPython.display import HTML
+
+from . import formatting
+
+
+def table(
+    frame: pl.DataFrame,
+    caption: str,
+    formats: dict[str, Callable] | None = None,
+    note: str | None = None,
+) -> HTML:
+    """A DataFrame as a table: its first column gives row headers, the rest are formatted cells.
+
+    Cells use formats[column] when given, else formatting.count (thousands separators, [x] for
+    missing); a column whose name starts with "Change" defaults to a signed percentage. When any
+    cell shows [x], a note under the table says what it means.
+    """
+    formats = formats or {}
+    stub, *columns = frame.columns
+
+    def fmt(column: str) -> Callable:
+        if column in formats:
+            return formats[column]
+        if column.startswith("Change"):
+            return lambda x: formatting.percent(x, signed=True)
+        return formatting.count
+
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in frame.columns)
+    body, missing = [], False
+    for row in frame.iter_rows(named=True):
+        label = str(row[stub])
+        texts = [fmt(c)(row[c]) for c in columns]
+        missing = missing or formatting.NOT_AVAILABLE in texts
+        cells = "".join(f"<td>{escape(text)}</td>" for text in texts)
+        total = ' class="total"' if label.lower() == "total" else ""
+        body.append(f'<tr{total}><th scope="row">{escape(label)}</th>{cells}</tr>')
+    notes = [note] if note else []
+    if missing:
+        notes.append(f"{formatting.NOT_AVAILABLE} not available: no data is loaded for that cell.")
+    notes = "".join(f'<p class="table-note">{escape(n)}</p>' for n in notes)
+    return HTML(
+        '<div class="table-wrap"><table class="data">'
+        f"<caption>{escape(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>{notes}</div>"
+    )
