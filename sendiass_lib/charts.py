@@ -31,19 +31,37 @@ def theme() -> alt.theme.ThemeConfig:
             "font": FONT,
             "view": {"stroke": None},
             "range": {"category": PALETTE},
-            "title": {"anchor": "start", "color": TEXT, "fontSize": 18, "subtitleColor": TEXT,
-                      "subtitleFontSize": 14, "offset": 12},
-            "axis": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 13,
-                     "titleFontSize": 13, "gridColor": "#D9D9D9", "domainColor": "#6F777B",
-                     "tickColor": "#6F777B"},
-            "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 13,
-                       "titleFontSize": 13, "orient": "bottom"},
+            "title": {
+                "anchor": "start",
+                "color": TEXT,
+                "fontSize": 18,
+                "subtitleColor": TEXT,
+                "subtitleFontSize": 14,
+                "offset": 12,
+            },
+            "axis": {
+                "labelColor": TEXT,
+                "titleColor": TEXT,
+                "labelFontSize": 13,
+                "titleFontSize": 13,
+                "gridColor": "#D9D9D9",
+                "domainColor": "#6F777B",
+                "tickColor": "#6F777B",
+            },
+            "legend": {
+                "labelColor": TEXT,
+                "titleColor": TEXT,
+                "labelFontSize": 13,
+                "titleFontSize": 13,
+                "orient": "bottom",
+            },
         }
     }
 
 
-def line_by_series(data, x: str, y: str, series: str, x_title: str, y_title: str,
-                   title: str, subtitle: str, emphasise=None) -> alt.Chart:
+def line_by_series(
+    data, x: str, y: str, series: str, x_title: str, y_title: str, title: str, subtitle: str, emphasise=None
+) -> alt.Chart:
     """Lines per series with distinct dash and point shape; `emphasise` draws one series thicker."""
     order = list(dict.fromkeys(data[series]))
     # The latest series (drawn last) gets the darkest colour and a solid line.
@@ -77,8 +95,7 @@ def figure(chart: alt.Chart, name: str, description: str, width: int = 720) -> H
         spec["width"] = width
     # Vega labels its inner groups with ARIA roles of its own (some unnamed, which axe rejects);
     # the figure is one image, named and described on its outer <svg>, so those go.
-    svg = re.sub(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"', "",
-                 vl_convert.vegalite_to_svg(spec))
+    svg = re.sub(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"', "", vl_convert.vegalite_to_svg(spec))
     title = spec.get("title", {})
     label = title.get("text", name) if isinstance(title, dict) else str(title)
     ident = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")

@@ -43,8 +43,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("data", help="load data/raw/<service>/ (or the sample) into the database")
     p.add_argument("--db", type=Path, help=db_help)
-    p.add_argument("--source", choices=("auto", "raw", "sample"), default="auto",
-                   help="auto: data/raw/<service>/ where it holds extracts, else the sample")
+    p.add_argument(
+        "--source",
+        choices=("auto", "raw", "sample"),
+        default="auto",
+        help="auto: data/raw/<service>/ where it holds extracts, else the sample",
+    )
     p.add_argument("--quiet", action="store_true", help="print only problems")
     p.set_defaults(run=_data)
 
@@ -57,8 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="build the appendices for one service and year")
     p.add_argument("--service", required=True, help=f"one of: {', '.join(config.services())}")
-    p.add_argument("--year", required=True, type=int,
-                   help="the year the service's reporting year starts in")
+    p.add_argument("--year", required=True, type=int, help="the year the service's reporting year starts in")
     p.add_argument("--db", type=Path, help=db_help)
     p.add_argument("--out", type=Path, help="outputs folder (default: outputs/)")
     p.add_argument("--force", action="store_true", help="rebuild pages that are up to date")
@@ -91,19 +94,23 @@ def _data(args) -> int:
         loaded = sum(not r.already_loaded for r in report.results)
         how = "rebuilt" if report.rebuilt else "updated"
         sources = ", ".join(f"{s}: {o}" for s, o in report.sources.items())
-        print(f"{db_path}: {how}, {loaded} file(s) loaded in {time.perf_counter() - started:.1f} s"
-              f" (extracts from {sources})")
+        print(
+            f"{db_path}: {how}, {loaded} file(s) loaded in {time.perf_counter() - started:.1f} s"
+            f" (extracts from {sources})"
+        )
     if report.failures:
         kept = "left as it was" if report.rebuilt else "has every other file"
-        print(f"sendiass: {len(report.failures)} file(s) could not be loaded; the database "
-              f"{kept}", file=sys.stderr)
+        print(
+            f"sendiass: {len(report.failures)} file(s) could not be loaded; the database {kept}",
+            file=sys.stderr,
+        )
         return FAILED
     return 0
 
 
 def _load(args) -> int:
     from . import db
-    from .ingest import load_file
+    from .ingest.load import load_file
 
     with db.connect(args.db, read_only=False) as con:
         result = load_file(con, args.file, args.service, args.kind)
@@ -115,13 +122,14 @@ def _report(args) -> int:
     from .publish import build_report
 
     started = time.perf_counter()
-    result = build_report(args.service, args.year, db_path=args.db, out_dir=args.out,
-                          force=args.force)
+    result = build_report(args.service, args.year, db_path=args.db, out_dir=args.out, force=args.force)
     for failure in result.failures:
         print(f"sendiass: failed {failure}", file=sys.stderr)
-    print(f"{len(result.built)} built, {len(result.up_to_date)} up to date, "
-          f"{len(result.failures)} failed in {time.perf_counter() - started:.1f} s; "
-          f"open {result.index}")
+    print(
+        f"{len(result.built)} built, {len(result.up_to_date)} up to date, "
+        f"{len(result.failures)} failed in {time.perf_counter() - started:.1f} s; "
+        f"open {result.index}"
+    )
     return FAILED if result.failures else 0
 
 

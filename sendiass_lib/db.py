@@ -75,9 +75,7 @@ def connect(path: Path | str | None = None, read_only: bool = True) -> duckdb.Du
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise DatabaseBusyError(
-                "database is being updated by another process, try again"
-            ) from None
+            raise DatabaseBusyError("database is being updated by another process, try again") from None
         raise
     # A progress bar would print into notebook outputs (and break nbval). DuckDB 2.0 has it off by
     # default and, inside Jupyter without ipywidgets, refuses even to set it off: set only if on.
@@ -85,9 +83,7 @@ def connect(path: Path | str | None = None, read_only: bool = True) -> duckdb.Du
         con.execute("SET enable_progress_bar = false")
     if not read_only:
         con.execute(SCHEMA)
-        con.execute(
-            "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
-        )
+        con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
     return con
 
 

@@ -17,7 +17,8 @@ def percent(fraction, decimals: int = 0, signed: bool = False) -> str:
     if _missing(fraction):
         return NOT_AVAILABLE
     quantum = Decimal(1).scaleb(-decimals)
-    value = (Decimal(str(fraction)) * 100).quantize(quantum, rounding=ROUND_HALF_UP)
+    # round(…, 10) first: 675 / 1000 - 1 is -0.32499999999999996 in binary, and should read 33%.
+    value = (Decimal(str(round(fraction, 10))) * 100).quantize(quantum, rounding=ROUND_HALF_UP)
     sign = "+" if signed and value > 0 else ""
     return f"{sign}{value}%"
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .formatting import change_phrase, count
 import polars as pl
 
+from .formatting import change_phrase, count
 from .metrics.involvements import MONTH, TOTAL, MonthlyInvolvements
 
 
@@ -23,8 +23,10 @@ def involvements_headline(result: MonthlyInvolvements) -> str:
     if result.current is None:
         return f"No involvement data is loaded for {result.service.name} in {period.long_label}."
     so_far = f" up to {_day(result.data_through)}" if result.partial else ""
-    text = (f"{result.service.name} recorded {count(result.current)} new involvements in "
-            f"{period.long_label}{so_far}")
+    text = (
+        f"{result.service.name} recorded {count(result.current)} new involvements in "
+        f"{period.long_label}{so_far}"
+    )
     before = result.periods[-2].label if len(result.periods) > 1 else None
     if result.change is not None and before:
         same = " over the same days" if result.partial else ""
@@ -54,6 +56,8 @@ def involvements_chart_description(result: MonthlyInvolvements) -> str:
     if months.height:
         high = months.row(months[selected].arg_max(), named=True)
         low = months.row(months[selected].arg_min(), named=True)
-        text += (f" In {selected} the busiest month was {high[MONTH]} ({count(high[selected])}) "
-                 f"and the quietest {low[MONTH]} ({count(low[selected])}).")
+        text += (
+            f" In {selected} the busiest month was {high[MONTH]} ({count(high[selected])}) "
+            f"and the quietest {low[MONTH]} ({count(low[selected])})."
+        )
     return text + " The table above gives every figure."

@@ -45,7 +45,7 @@ class Period:
         while start <= self.end:
             nxt = _add_months(self.start, len(buckets) + 1)
             end = min(nxt - timedelta(days=1), self.end)
-            if start.day == 1 and end == _month_end(start):
+            if start.day == 1 and end == month_end(start):
                 label, short = calendar.month_name[start.month], calendar.month_abbr[start.month]
             else:
                 label = f"{start.day} {calendar.month_abbr[start.month]} - {_day(end, year=False)}"
@@ -83,13 +83,19 @@ def reporting_year_of(service: Service, day: date) -> int:
     return day.year if (day.month, day.day) >= (month, start_day) else day.year - 1
 
 
+def year_before(day: date) -> date:
+    """The same calendar day a year earlier (28 Feb for 29 Feb)."""
+    return _add_months(day, -12)
+
+
 def _add_months(day: date, months: int) -> date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _month_end(day: date) -> date:
+def month_end(day: date) -> date:
+    """The last day of the day's month."""
     return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 

@@ -70,8 +70,9 @@ def appendices(notebooks_dir: Path | None = None) -> list[Appendix]:
     for path in sorted((notebooks_dir or config.NOTEBOOKS_DIR).glob("*.ipynb")):
         meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("sendiass")
         if meta:
-            found.append(Appendix(path.stem, path, meta["title"], meta["summary"],
-                                  int(meta.get("order", 100))))
+            found.append(
+                Appendix(path.stem, path, meta["title"], meta["summary"], int(meta.get("order", 100)))
+            )
     return sorted(found, key=lambda a: (a.order, a.name))
 
 
@@ -127,8 +128,7 @@ def build_report(
         _write_atomic(html_path, html)
         manifest[appendix.name] = key
         result.built.append(html_path)
-        progress(f"{service} {year}: built {_rel(html_path)} "
-                 f"({time.perf_counter() - started:.1f} s)")
+        progress(f"{service} {year}: built {_rel(html_path)} ({time.perf_counter() - started:.1f} s)")
 
     index = target / "index.html"
     if result.built or not index.exists():
@@ -149,8 +149,7 @@ def render_appendix(appendix: Appendix, service: str, year: int, db_path: Path, 
 
     km = KernelManager(kernel_name=config.KERNEL_NAME)
     # Quiet the kernel's start-up log (a local kernel on loopback warns that TCP is unencrypted).
-    km.start_kernel(cwd=str(appendix.path.parent),
-                    extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    km.start_kernel(cwd=str(appendix.path.parent), extra_arguments=["--IPKernelApp.log_level=ERROR"])
     try:
         import papermill
         from nbconvert import HTMLExporter
@@ -166,8 +165,12 @@ def render_appendix(appendix: Appendix, service: str, year: int, db_path: Path, 
         )
     finally:
         km.shutdown_kernel(now=True)
-    facts = dict(page, title=f"{appendix.title}: {page['service_name']}, {page['period_label']}",
-                 heading=appendix.title, up_link="index.html")
+    facts = dict(
+        page,
+        title=f"{appendix.title}: {page['service_name']}, {page['period_label']}",
+        heading=appendix.title,
+        up_link="index.html",
+    )
     exporter = HTMLExporter(
         template_name=TEMPLATE,
         extra_template_basedirs=[str(TEMPLATES_DIR)],
@@ -183,11 +186,13 @@ def render_index(pages: list[Appendix], page: dict) -> str:
     """The service-year index page linking to each appendix."""
     import jinja2
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR / TEMPLATE), autoescape=False
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR / TEMPLATE), autoescape=False)
+    facts = dict(
+        page,
+        title=f"Report appendices: {page['service_name']}, {page['period_label']}",
+        heading="Report appendices",
+        up_link=None,
     )
-    facts = dict(page, title=f"Report appendices: {page['service_name']}, {page['period_label']}",
-                 heading="Report appendices", up_link=None)
     listing = [{"href": f"{a.name}.html", "title": a.title, "summary": a.summary} for a in pages]
     return env.get_template("listing.html.j2").render(page=facts, appendices=listing)
 
@@ -218,8 +223,11 @@ def _extracts(con, service: str) -> list[dict]:
 def _code_fingerprint() -> str:
     """Hash of the library (code, data files, templates) and the locked dependency set."""
     digest = hashlib.sha256(__version__.encode())
-    files = sorted(p for p in config.PACKAGE_DIR.rglob("*")
-                   if p.is_file() and p.suffix in {".py", ".yaml", ".j2", ".css", ".json"})
+    files = sorted(
+        p
+        for p in config.PACKAGE_DIR.rglob("*")
+        if p.is_file() and p.suffix in {".py", ".yaml", ".j2", ".css", ".json"}
+    )
     lock = config.PROJECT_ROOT / "requirements" / "lock.txt"
     for path in [*files, *([lock] if lock.exists() else [])]:
         digest.update(path.name.encode() + path.read_bytes())
@@ -228,8 +236,13 @@ def _code_fingerprint() -> str:
 
 def _git_commit() -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=config.PROJECT_ROOT,
-                             capture_output=True, text=True, timeout=5)
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=config.PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout.strip() or None if out.returncode == 0 else None
@@ -271,7 +284,9 @@ def refresh_baselines(progress: Callable[[str], None] = print) -> list[Path]:
     for appendix in appendices():
         nb = nbformat.read(appendix.path, as_version=4)
         client = NotebookClient(
-            nb, kernel_name=config.KERNEL_NAME, record_timing=False,
+            nb,
+            kernel_name=config.KERNEL_NAME,
+            record_timing=False,
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
             resources={"metadata": {"path": str(appendix.path.parent)}},
         )

@@ -50,9 +50,7 @@ def generate(out_dir: Path | None = None) -> list[Path]:
     return written
 
 
-def involvements(
-    service: str, spec: dict, year: int, months: list[int], open_tail: bool
-) -> list[list[str]]:
+def involvements(service: str, spec: dict, year: int, months: list[int], open_tail: bool) -> list[list[str]]:
     """One year's rows: months[i] involvements opened in month i+1, on working days."""
     rng = random.Random(_seed(service, year))
     opened = []

@@ -44,8 +44,10 @@ class LoadResult:
         """One line for a terminal: rows in / loaded / rejected and the top reasons."""
         if self.already_loaded:
             return f"{self.file_name}: already loaded (load {self.load_id}), nothing to do"
-        text = (f"{self.file_name}: {self.rows_in} rows in, {self.rows_loaded} loaded, "
-                f"{self.rows_rejected} rejected")
+        text = (
+            f"{self.file_name}: {self.rows_in} rows in, {self.rows_loaded} loaded, "
+            f"{self.rows_rejected} rejected"
+        )
         if self.reasons:
             top = ", ".join(f"{code} {n}" for code, n in self.reasons.most_common(3))
             text += f" ({top})"
@@ -91,8 +93,12 @@ def load_file(
     raw = read_extract(path)
     headers = map_headers(spec, raw.headers)
     if headers.unknown:
-        log.warning("%s: dropped columns the %s contract does not know: %s",
-                    path.name, kind, ", ".join(headers.unknown))
+        log.warning(
+            "%s: dropped columns the %s contract does not know: %s",
+            path.name,
+            kind,
+            ", ".join(headers.unknown),
+        )
     checked = validate(raw, spec, headers, today or date.today())
     result.rows_in = checked.rows_in
     result.rows_loaded = checked.rows.height
@@ -107,9 +113,18 @@ def load_file(
             """INSERT INTO loads (service, kind, file_name, sha256, is_sample, loaded_at,
                                   rows_in, rows_loaded, rows_rejected, columns_dropped)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING load_id""",
-            [service, kind, path.name, sha, sha in sample_hashes(), datetime.now(),
-             result.rows_in, result.rows_loaded, result.rows_rejected,
-             [*headers.personal, *headers.unknown]],
+            [
+                service,
+                kind,
+                path.name,
+                sha,
+                sha in sample_hashes(),
+                datetime.now(),
+                result.rows_in,
+                result.rows_loaded,
+                result.rows_rejected,
+                [*headers.personal, *headers.unknown],
+            ],
         ).fetchone()[0]
         con.register("new_rejects", checked.rejects)
         con.execute(

@@ -68,8 +68,11 @@ def read_extract(path: Path) -> RawExtract:
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
     """Text and the encoding it was in: BOM first, then UTF-8, then Windows-1252."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(encoding), encoding
     for encoding in ("utf-8", "cp1252"):

@@ -88,8 +88,7 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
             "detail": rejected["__detail"],
             "row_values": [json.dumps(v, ensure_ascii=False) for v in values],
         },
-        schema={"row_number": pl.Int32, "reason": pl.String, "detail": pl.String,
-                "row_values": pl.String},
+        schema={"row_number": pl.Int32, "reason": pl.String, "detail": pl.String, "row_values": pl.String},
     )
     return Validated(rows=rows, rejects=rejects, rows_in=data.height)
 
@@ -111,35 +110,41 @@ def _checks(contract: Contract, header_of: dict[str, str], today: date) -> list:
         return pl.format("{}: '{}'", pl.lit(header_of[name]), text(name))
 
     columns = contract.columns
-    missing = [(text(c.name).is_null(), pl.lit(f"{header_of[c.name]} is empty"))
-               for c in columns if c.required]
-    bad_dates = [(text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
-                 for c in columns if c.type == "date"]
-    bad_levels = [(text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
-                  for c in columns if c.type == "level"]
+    missing = [
+        (text(c.name).is_null(), pl.lit(f"{header_of[c.name]} is empty")) for c in columns if c.required
+    ]
+    bad_dates = [
+        (text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
+        for c in columns
+        if c.type == "date"
+    ]
+    bad_levels = [
+        (text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
+        for c in columns
+        if c.type == "level"
+    ]
     start = contract.start_date
     order = [
-        (pl.col(c.name) < pl.col(start),
-         pl.format("{} before {}", pl.lit(header_of[c.name]), pl.lit(header_of[start])))
-        for c in columns if start and c.type == "date" and c.name != start
+        (
+            pl.col(c.name) < pl.col(start),
+            pl.format("{} before {}", pl.lit(header_of[c.name]), pl.lit(header_of[start])),
+        )
+        for c in columns
+        if start and c.type == "date" and c.name != start
     ]
-    future = (
-        (pl.col(start) > pl.lit(today), quoted(start)) if start else (pl.lit(False), pl.lit(None))
-    )
+    future = (pl.col(start) > pl.lit(today), quoted(start)) if start else (pl.lit(False), pl.lit(None))
     key_text = pl.concat_str([text(k) for k in contract.natural_key], separator=" / ")
     conflict = (
         (pl.col("__versions") > 1) & key_text.is_not_null(),
         pl.format("{} rows share id '{}' but differ", pl.col("__copies"), key_text),
     )
-    duplicate = (pl.col("__first_copy") != pl.col(ROW),
-                 pl.format("same as row {}", pl.col("__first_copy")))
+    duplicate = (pl.col("__first_copy") != pl.col(ROW), pl.format("same as row {}", pl.col("__first_copy")))
     checks = [
         ("total_row", pl.col("__total"), pl.lit("footer row")),
         ("missing_required", *first_failing(missing)),
         ("bad_date", *first_failing(bad_dates)),
         ("bad_level", *first_failing(bad_levels)),
-        ("future_date", future[0],
-         pl.format("{} is after the load date {}", future[1], pl.lit(str(today)))),
+        ("future_date", future[0], pl.format("{} is after the load date {}", future[1], pl.lit(str(today)))),
         ("date_order", *first_failing(order)),
         ("conflicting_duplicate", *conflict),
         ("duplicate", *duplicate),

@@ -1,9 +1,10 @@
 """New involvements per month of a reporting year, beside earlier years, and the change on last year.
 
-A month is "not available" (NA, shown as [x]) when it lies wholly outside the span of the service's
-data (before its first or after its last involvement), so a year in progress is never read as zeros.
-The change on last year compares like with like: when the selected year is partial, the previous
-year is counted over the same days.
+A month is "not available" (null, shown as [x]) when it lies wholly outside the span of the service's
+data, so a year in progress is never read as zeros. The data are taken to run from the first
+involvement to the end of the month of the last one (extracts carry no coverage dates, and months
+are the reporting grain). The change on last year compares like with like: when the selected year
+is partial, the previous year is counted up to the same calendar day.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class MonthlyInvolvements:
     service: Service
     periods: list[Period]  # oldest first; the selected year is last
     counts: pl.DataFrame  # Month (labels, then "Total") and one Int64 column per period; null = n/a
-    data_through: date | None  # the last day with data for this service
+    data_through: date | None  # end of the month of the service's latest involvement
     current: int | None  # the selected year's total
     previous: int | None  # the previous year's total over the same days (None if not loaded)
     partial: bool  # the selected year runs past the data
@@ -59,17 +60,19 @@ class MonthlyInvolvements:
         frame = self.counts.select(MONTH, *shown)
         before, now = self.periods[-2].label, self.selected.label
         if self.change is not None and not self.partial and before in shown:
-            frame = frame.with_columns(
-                (pl.col(now) / pl.col(before) - 1).alias(f"Change {before} to {now}")
-            )
+            frame = frame.with_columns((pl.col(now) / pl.col(before) - 1).alias(f"Change {before} to {now}"))
         return frame
 
     def long(self) -> pl.DataFrame:
         """One row per period and month with data (no total): period, month_no, month, month_short."""
         months = self.selected.months()
-        shorts = pl.DataFrame({MONTH: [m.label for m in months],
-                               "month_no": list(range(1, len(months) + 1)),
-                               "month_short": [m.short_label for m in months]})
+        shorts = pl.DataFrame(
+            {
+                MONTH: [m.label for m in months],
+                "month_no": list(range(1, len(months) + 1)),
+                "month_short": [m.short_label for m in months],
+            }
+        )
         return (
             self.counts.filter(pl.col(MONTH) != TOTAL)
             .unpivot(index=MONTH, variable_name="period", value_name="involvements")
@@ -80,15 +83,15 @@ class MonthlyInvolvements:
         )
 
 
-def monthly(
-    con: duckdb.DuckDBPyConnection, service: str, year: int, years: int = 3
-) -> MonthlyInvolvements:
+def monthly(con: duckdb.DuckDBPyConnection, service: str, year: int, years: int = 3) -> MonthlyInvolvements:
     """New involvements per month for the service's reporting year `year` and the years before it."""
     svc = config.service(service)
     span = con.execute(
         "SELECT min(opened_on), max(opened_on) FROM involvements WHERE service = ?", [service]
     ).fetchone()
     first, last = span if span else (None, None)
+    if last is not None:
+        last = periods.month_end(last)
     chosen = [periods.reporting_year(svc, y) for y in range(year - years + 1, year + 1)]
 
     buckets = [(p.label, i, m.start, m.end) for p in chosen for i, m in enumerate(p.months())]
@@ -110,8 +113,7 @@ def monthly(
     columns: dict[str, list] = {MONTH: [*labels, TOTAL]}
     for p in chosen:
         column = [
-            count_of[(p.label, i)] if first is not None and m.end >= first and m.start <= last
-            else None
+            count_of[(p.label, i)] if first is not None and m.end >= first and m.start <= last else None
             for i, m in enumerate(p.months())
         ]
         known = [n for n in column if n is not None]
@@ -142,7 +144,7 @@ def _previous_same_days(con, svc: Service, selected: Period, through: date, firs
         return None  # the data start after the previous year began: no fair comparison
     end = before.end
     if through < selected.end:
-        end = min(before.start + (through - selected.start), before.end)
+        end = min(periods.year_before(through), before.end)
     row = con.execute(
         "SELECT count(*) FROM involvements WHERE service = ? AND opened_on BETWEEN ? AND ?",
         [svc.slug, before.start, end],

@@ -1,0 +1,244 @@
+import json
+from datetime import date
+
+import pytest
+
+from sendiass_lib import db
+from sendiass_lib.ingest.build import build, kind_of
+from sendiass_lib.ingest.errors import ExtractError
+from sendiass_lib.ingest.load import load_file
+from tests.conftest import HEADER, write_extract
+
+TODAY = date(2024, 6, 1)
+GOOD = ["A1", "05/01/2024", "08/01/2024", "", "Level 2"]
+
+
+def load(con, path, **kw):
+    return load_file(con, path, "worcs", "involvements", today=kw.pop("today", TODAY), **kw)
+
+
+def rejects(con) -> list[tuple]:
+    return con.execute("SELECT row_number, reason FROM rejects ORDER BY row_number").fetchall()
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        (["", "05/01/2024", "", "", ""], "missing_required"),
+        (["A2", "", "", "", ""], "missing_required"),
+        (["A2", "31/02/2024", "", "", ""], "bad_date"),
+        (["A2", "05/01/2024", "soon", "", ""], "bad_date"),
+        (["A2", "05/01/2024", "", "29/02/2023", ""], "bad_date"),
+        (["A2", "05/01/2024", "", "", "Level 7"], "bad_level"),
+        (["A2", "05/01/2030", "", "", ""], "future_date"),
+        (["A2", "05/01/2024", "04/01/2024", "", ""], "date_order"),
+        (["A2", "05/01/2024", "", "01/01/2024", ""], "date_order"),
+        (["Total", "", "", "", ""], "total_row"),
+        (["Grand Total", "31/02/2024", "", "", ""], "total_row"),  # total_row wins
+    ],
+)
+def test_reject_row_with_reason_and_keep_count(tmp_path, con, row, reason):
+    path = write_extract(tmp_path, "involvements.csv", [GOOD, row])
+    result = load(con, path)
+    assert (result.rows_in, result.rows_loaded, result.rows_rejected) == (2, 1, 1)
+    assert rejects(con) == [(2, reason)]
+    in_, loaded, rejected = con.execute("SELECT rows_in, rows_loaded, rows_rejected FROM loads").fetchone()
+    assert in_ == loaded + rejected
+
+
+def test_exact_duplicate_loads_first_copy_only(tmp_path, con):
+    path = write_extract(tmp_path, "involvements.csv", [GOOD, GOOD, GOOD])
+    result = load(con, path)
+    assert result.rows_loaded == 1
+    assert rejects(con) == [(2, "duplicate"), (3, "duplicate")]
+
+
+def test_same_id_with_different_values_rejects_every_copy(tmp_path, con):
+    other = ["A1", "06/01/2024", "", "", ""]
+    path = write_extract(tmp_path, "involvements.csv", [GOOD, other, ["B1", "07/01/2024", "", "", ""]])
+    result = load(con, path)
+    assert result.rows_loaded == 1
+    assert rejects(con) == [(1, "conflicting_duplicate"), (2, "conflicting_duplicate")]
+
+
+def test_blank_rows_are_not_data_rows_and_row_numbers_stay_positional(tmp_path, con):
+    path = write_extract(tmp_path, "involvements.csv", [GOOD, [""] * 5, ["A2", "bad", "", "", ""]])
+    result = load(con, path)
+    assert result.rows_in == 2
+    assert rejects(con) == [(3, "bad_date")]
+
+
+def test_header_aliases_match_ignoring_case_and_spacing(tmp_path, con):
+    header = ["  case   REF ", "open date", "FIRST RESPONSE", "closure date", "intervention level"]
+    path = write_extract(tmp_path, "involvements.csv", [GOOD], header=header)
+    assert load(con, path).rows_loaded == 1
+    row = con.execute("SELECT involvement_id, opened_on, intervention_level FROM involvements").fetchone()
+    assert row == ("A1", date(2024, 1, 5), 2)
+
+
+def test_personal_columns_never_reach_database_or_rejects(tmp_path):
+    db_path = tmp_path / "p.duckdb"
+    header = [*HEADER, "Parent Name", "Email", "Postcode", "DOB", "Child's Nickname"]
+    personal = ["Jane Smithson", "jane@example.org", "WR1 2AB", "01/02/2015", "Bubbles"]
+    rows = [[*GOOD, *personal], ["A2", "31/02/2024", "", "", "", *personal]]
+    path = write_extract(tmp_path, "involvements.csv", rows, header=header)
+    with db.connect(db_path, read_only=False) as con:
+        result = load(con, path)
+        assert result.dropped_unknown == ["Child's Nickname"]
+        stored = json.loads(con.execute("SELECT row_values FROM rejects").fetchone()[0])
+        assert set(stored) == set(HEADER)
+    data = db_path.read_bytes()
+    for value in personal:
+        assert value.encode() not in data
+
+
+def test_same_file_twice_changes_nothing(tmp_path, con):
+    path = write_extract(tmp_path, "involvements.csv", [GOOD, ["A2", "bad", "", "", ""]])
+    load(con, path)
+    again = load(con, path)
+    assert again.already_loaded
+    counts = con.execute(
+        "SELECT (SELECT count(*) FROM loads), (SELECT count(*) FROM involvements), "
+        "(SELECT count(*) FROM rejects)"
+    ).fetchone()
+    assert counts == (1, 1, 1)
+
+
+def test_newer_export_replaces_rows_with_the_same_case_ref(tmp_path, con):
+    load(con, write_extract(tmp_path, "involvements_1.csv", [GOOD]))
+    closed = ["A1", "05/01/2024", "08/01/2024", "20/02/2024", "Level 3"]
+    load(con, write_extract(tmp_path, "involvements_2.csv", [closed]))
+    rows = con.execute("SELECT closed_on, intervention_level, load_id FROM involvements").fetchall()
+    assert rows == [(date(2024, 2, 20), 3, 2)]
+
+
+def test_failed_load_leaves_database_as_it_was(tmp_path, con, monkeypatch):
+    load(con, write_extract(tmp_path, "involvements_1.csv", [GOOD]))
+    before = con.execute("SELECT count(*) FROM loads").fetchone()
+    # The last statement of the transaction fails, after the loads and rejects rows went in.
+    monkeypatch.setattr("sendiass_lib.ingest.load._TABLE", {"involvements": "no_such_table"})
+    rows = [["B1", "05/01/2024", "", "", ""], ["B2", "bad", "", "", ""]]
+    with pytest.raises(Exception, match="no_such_table"):
+        load(con, write_extract(tmp_path, "involvements_2.csv", rows))
+    assert con.execute("SELECT count(*) FROM loads").fetchone() == before
+    assert con.execute("SELECT count(*) FROM rejects").fetchone() == (0,)
+    assert con.execute("SELECT involvement_id FROM involvements").fetchall() == [("A1",)]
+
+
+def test_missing_required_column_names_it_and_lists_headers_found(tmp_path, con):
+    path = write_extract(tmp_path, "involvements.csv", [["A1", "x"]], header=["Case Ref", "Notes"])
+    with pytest.raises(
+        ExtractError,
+        match=r"missing required column opened_on .*"
+        r"headers found: 'Case Ref', 'Notes'",
+    ):
+        load(con, path)
+    assert con.execute("SELECT count(*) FROM loads").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"Case Ref,Date Opened\r\n", "no data rows"),
+        (b"\x81\x8d\x8f\x90\x9d,x\r\n1,2\r\n", "unreadable encoding"),
+    ],
+)
+def test_unusable_file_fails_with_one_line_cause(tmp_path, con, content, message):
+    path = tmp_path / "involvements.csv"
+    path.write_bytes(content)
+    with pytest.raises(ExtractError, match=message):
+        load(con, path)
+
+
+def test_windows_1252_semicolon_lf_file_loads(tmp_path, con):
+    header = ["Case Ref", "Date Opened", "Notes about café"]
+    path = write_extract(
+        tmp_path,
+        "involvements.csv",
+        [["A1", "05/01/2024", "£5 café"]],
+        header=header,
+        encoding="cp1252",
+        sep=";",
+        newline="\n",
+    )
+    assert load(con, path).rows_loaded == 1
+
+
+def test_second_writer_gets_a_clear_message(tmp_path):
+    path = tmp_path / "busy.duckdb"
+    code = (
+        "import sys, duckdb\n"
+        "from sendiass_lib import db\n"
+        "try:\n"
+        "    db.connect(sys.argv[1], read_only=False)\n"
+        "except db.DatabaseBusyError as e:\n"
+        "    print(e)\n"
+    )
+    import subprocess
+    import sys
+
+    with db.connect(path, read_only=False):
+        out = subprocess.run(
+            [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60
+        )
+    assert out.stdout.strip() == "database is being updated by another process, try again"
+
+
+def test_kind_comes_from_the_start_of_the_file_name(tmp_path):
+    assert kind_of(tmp_path / "Involvements 2024.csv") == "involvements"
+    assert kind_of(tmp_path / "involvements_2024-01.csv") == "involvements"
+    assert kind_of(tmp_path / "export.csv") is None
+
+
+def test_data_loads_raw_folder_instead_of_sample(tmp_path, monkeypatch):
+    from sendiass_lib import config
+
+    raw = tmp_path / "raw"
+    (raw / "worcs").mkdir(parents=True)
+    write_extract(raw / "worcs", "involvements_2024.csv", [GOOD])
+    monkeypatch.setattr(config, "RAW_DIR", raw)
+    report = build(tmp_path / "d.duckdb", today=TODAY)
+    assert report.sources == {"bucks": "none", "herefs": "sample", "worcs": "raw"}
+    with db.connect(tmp_path / "d.duckdb") as con:
+        assert con.execute("SELECT count(*) FROM involvements WHERE service = 'worcs'").fetchone() == (1,)
+        assert con.execute("SELECT bool_and(is_sample) FROM loads WHERE service = 'herefs'").fetchone() == (
+            True,
+        )
+        assert con.execute("SELECT bool_or(is_sample) FROM loads WHERE service = 'worcs'").fetchone() == (
+            False,
+        )
+
+
+def test_data_rebuilds_when_a_loaded_file_is_removed(tmp_path, monkeypatch):
+    from sendiass_lib import config
+
+    raw = tmp_path / "raw"
+    (raw / "worcs").mkdir(parents=True)
+    write_extract(raw / "worcs", "involvements_1.csv", [GOOD])
+    second = write_extract(raw / "worcs", "involvements_2.csv", [["B1", "05/02/2024", "", "", ""]])
+    monkeypatch.setattr(config, "RAW_DIR", raw)
+    db_path = tmp_path / "d.duckdb"
+    assert build(db_path, source="raw", today=TODAY).rebuilt
+    assert not build(db_path, source="raw", today=TODAY).rebuilt  # nothing new: incremental no-op
+    second.unlink()
+    assert build(db_path, source="raw", today=TODAY).rebuilt
+    with db.connect(db_path) as con:
+        assert con.execute("SELECT involvement_id FROM involvements").fetchall() == [("A1",)]
+
+
+def test_unusable_file_during_rebuild_keeps_the_previous_database(tmp_path, monkeypatch):
+    from sendiass_lib import config
+
+    raw = tmp_path / "raw"
+    (raw / "worcs").mkdir(parents=True)
+    write_extract(raw / "worcs", "involvements_1.csv", [GOOD])
+    monkeypatch.setattr(config, "RAW_DIR", raw)
+    db_path = tmp_path / "d.duckdb"
+    build(db_path, source="raw", today=TODAY)
+    (raw / "worcs" / "involvements_1.csv").unlink()
+    (raw / "worcs" / "involvements_2.csv").write_bytes(b"")
+    report = build(db_path, source="raw", today=TODAY)
+    assert report.failures and "the file is empty" in report.failures[0]
+    with db.connect(db_path) as con:
+        assert con.execute("SELECT involvement_id FROM involvements").fetchall() == [("A1",)]

@@ -1,0 +1,152 @@
+"""Published pages: built by papermill + nbconvert, offline, accessible in structure, honest about data.
+
+These run the real notebook in the project kernel, so they take a few seconds each.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from sendiass_lib import db, publish
+from sendiass_lib.ingest.load import load_file
+from tests.conftest import write_extract
+
+
+class Page(HTMLParser):
+    """What the structural checks need from a page."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.headings: list[int] = []
+        self.text: list[str] = []
+        self.title = ""
+        self._in_title = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        self._in_title = tag == "title" and not self.title
+
+    def handle_endtag(self, tag):
+        self._in_title = False if tag == "title" else self._in_title
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+        self.text.append(data)
+
+    def all(self, tag: str) -> list[dict]:
+        return [attrs for t, attrs in self.tags if t == tag]
+
+
+@pytest.fixture(scope="module")
+def worcs_2024(sample_db, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("outputs")
+    result = publish.build_report("worcs", 2024, db_path=sample_db, out_dir=out, progress=lambda _: None)
+    assert not result.failures
+    return out / "2024" / "worcs"
+
+
+def test_appendix_is_built_with_an_index_page(worcs_2024):
+    assert (worcs_2024 / "involvements.html").is_file()
+    index = Page((worcs_2024 / "index.html").read_text())
+    assert {"href": "involvements.html"} in index.all("a")
+
+
+def test_appendix_shows_the_published_figures(worcs_2024):
+    html = (worcs_2024 / "involvements.html").read_text()
+    assert "recorded 2,486 new involvements in 2024, 24% more than in 2023 (2,000)." in html
+    for cells in (
+        ["January", "123", "227", "216"],
+        ["November", "154", "165", "279"],
+        ["Total", "1,499", "2,000", "2,486"],
+    ):
+        pattern = r"\s*".join(rf"<t[hd][^>]*>{re.escape(c)}</t[hd]>" for c in cells)
+        assert re.search(pattern, html), cells
+
+
+def test_page_says_synthetic_sample_data_at_the_top(worcs_2024):
+    html = (worcs_2024 / "involvements.html").read_text()
+    assert "Synthetic sample data" in html
+    assert html.index("Synthetic sample data") < html.index("<h1>")
+
+
+def test_page_loads_nothing_from_the_network_and_runs_no_script(worcs_2024):
+    for name in ("involvements.html", "index.html"):
+        html = (worcs_2024 / name).read_text()
+        page = Page(html)
+        assert not page.all("script"), name
+        assert not page.all("link"), name
+        for _, attrs in page.tags:
+            for attr in ("src", "href", "xlink:href", "action"):
+                assert not re.match(r"(https?:)?//", attrs.get(attr) or ""), (name, attrs)
+        assert "@import" not in html and "url(http" not in html
+
+
+def test_page_structure_is_accessible(worcs_2024):
+    for name in ("involvements.html", "index.html"):
+        page = Page((worcs_2024 / name).read_text())
+        assert page.all("html")[0]["lang"] == "en-GB"
+        assert "Worcestershire SENDIASS, 2024" in page.title
+        assert page.headings.count(1) == 1 and page.headings[0] == 1
+        assert all(b - a <= 1 for a, b in zip(page.headings, page.headings[1:], strict=False))
+        assert page.all("main") and {"class": "skip-link", "href": "#main"} in page.all("a")
+        for table in re.findall(r"<table.*?</table>", (worcs_2024 / name).read_text(), re.S):
+            assert "<caption>" in table and 'scope="col"' in table
+
+
+def test_chart_is_inline_svg_with_a_name_and_description(worcs_2024):
+    html = (worcs_2024 / "involvements.html").read_text()
+    page = Page(html)
+    assert not page.all("img")
+    svg = page.all("svg")[0]
+    assert svg["role"] == "img"
+    assert f'<title id="{svg["aria-labelledby"]}">New involvements rose 24% in 2024</title>' in html
+    desc = re.search(rf'<desc id="{svg["aria-describedby"]}">(.*?)</desc>', html).group(1)
+    assert "busiest month was November (279)" in desc
+    assert "No description has been provided" not in html
+
+
+def test_no_code_or_prompts_are_published(worcs_2024):
+    html = (worcs_2024 / "involvements.html").read_text()
+    assert "involvements.monthly(" not in html and "import " not in html
+    assert "In&nbsp;[" not in html and "jp-InputPrompt" not in html
+
+
+def test_second_build_with_nothing_changed_does_no_work(worcs_2024, sample_db):
+    out = worcs_2024.parent.parent
+    before = (worcs_2024 / "involvements.html").stat().st_mtime_ns
+    result = publish.build_report("worcs", 2024, db_path=sample_db, out_dir=out, progress=lambda _: None)
+    assert result.built == [] and len(result.up_to_date) == 1
+    assert (worcs_2024 / "involvements.html").stat().st_mtime_ns == before
+
+
+def test_year_without_data_names_the_years_with_data(sample_db, tmp_path):
+    with pytest.raises(
+        publish.NoDataError, match=r"no data for worcs in 2021; years with data: 2022, 2023, 2024"
+    ):
+        publish.build_report("worcs", 2021, db_path=sample_db, out_dir=tmp_path)
+
+
+def test_page_built_from_real_extracts_has_no_sample_banner_and_escapes_text(tmp_path):
+    db_path = tmp_path / "real.duckdb"
+    rows = [[f"R{i}", f"{day:02d}/01/2024", "", "", ""] for i, day in enumerate(range(2, 20))]
+    path = write_extract(tmp_path, "involvements <img src=x onerror=alert(1)>.csv", rows)
+    with db.connect(db_path, read_only=False) as con:
+        load_file(con, path, "herefs", "involvements")
+    result = publish.build_report(
+        "herefs", 2024, db_path=db_path, out_dir=tmp_path / "out", progress=lambda _: None
+    )
+    assert not result.failures
+    html = (tmp_path / "out" / "2024" / "herefs" / "involvements.html").read_text()
+    assert "Synthetic sample data" not in html
+    assert "<img" not in html
+    assert "involvements &lt;img src=x onerror=alert(1)&gt;.csv" in html
+    assert "recorded 18 new involvements in 2024 up to 31 Jan 2024." in html

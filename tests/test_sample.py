@@ -1,0 +1,76 @@
+"""The synthetic sample: deterministic, shaped like an export, calibrated to the published figures."""
+
+import hashlib
+
+from sendiass_lib import config, db, sample
+from sendiass_lib.metrics import involvements
+from sendiass_lib.metrics.involvements import TOTAL
+
+
+def test_regenerating_the_sample_gives_the_committed_bytes(tmp_path):
+    written = sample.generate(tmp_path)
+    assert written
+    for path in written:
+        committed = config.SAMPLE_DIR / path.relative_to(tmp_path)
+        assert path.read_bytes() == committed.read_bytes(), f"{committed} differs; run make sample"
+    assert (tmp_path / "SHA256SUMS").read_bytes() == (config.SAMPLE_DIR / "SHA256SUMS").read_bytes()
+
+
+def test_sha256sums_lists_every_sample_file():
+    listed = {}
+    for line in (config.SAMPLE_DIR / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ")
+        listed[name] = digest
+    files = sorted(p for p in config.SAMPLE_DIR.rglob("*.csv"))
+    assert sorted(listed) == [p.relative_to(config.SAMPLE_DIR).as_posix() for p in files]
+    for path in files:
+        rel = path.relative_to(config.SAMPLE_DIR).as_posix()
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == listed[rel]
+
+
+def test_sample_looks_like_a_windows_export():
+    data = (config.SAMPLE_DIR / "worcs" / "involvements_2024.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfCase Ref,Date Opened,")
+    assert b"\r\n" in data
+    assert b"/2024," in data  # UK day-first dates
+
+
+def test_sample_loads_without_rejects_and_is_marked_as_sample(sample_db):
+    with db.connect(sample_db) as con:
+        rows = con.execute("SELECT sum(rows_rejected), bool_and(is_sample), count(*) FROM loads").fetchone()
+    assert rows == (0, True, 6)
+
+
+def test_sample_monthly_counts_equal_the_published_ones(sample_db, published):
+    with db.connect(sample_db) as con:
+        for service, table in published.items():
+            result = involvements.monthly(con, service, 2024)
+            for year, counts in table["counts"].items():
+                column = result.counts[str(year)].to_list()
+                assert column[:12] == counts, f"{service} {year}"
+                assert column[12] == table["totals"][year]
+
+
+def test_sample_levels_match_the_published_2024_mix(sample_db):
+    # Published intervention levels 2024 (percent of closed involvements).
+    published = {"worcs": [69, 13, 17, 1], "herefs": [87, 10, 3, 0]}
+    with db.connect(sample_db) as con:
+        for service, expected in published.items():
+            rows = con.execute(
+                """SELECT intervention_level, count(*) FROM involvements
+                   WHERE service = ? AND year(opened_on) = 2024 AND intervention_level IS NOT NULL
+                   GROUP BY 1 ORDER BY 1""",
+                [service],
+            ).fetchall()
+            total = sum(n for _, n in rows)
+            shares = {level: round(100 * n / total) for level, n in rows}
+            assert [shares.get(level, 0) for level in (1, 2, 3, 4)] == expected
+
+
+def test_published_totals_are_2486_for_worcestershire_and_504_for_herefordshire_2022(sample_db):
+    with db.connect(sample_db) as con:
+        worcs = involvements.monthly(con, "worcs", 2024)
+        herefs = involvements.monthly(con, "herefs", 2022)
+    assert worcs.counts.filter(worcs.counts["Month"] == TOTAL)["2024"].item() == 2486
+    assert (worcs.current, worcs.previous) == (2486, 2000)
+    assert herefs.current == 504
