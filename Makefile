@@ -39,7 +39,7 @@ $(ENV_STAMP): requirements/lock.txt requirements/bootstrap.txt pyproject.toml
 	@echo "make env: setting up $(VENV) (pinned dependencies from requirements/lock.txt)"
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/bootstrap.txt
-	@$(VENV)/bin/uv pip sync --quiet --python $(VENV)/bin/python --require-hashes requirements/lock.txt
+	@$(VENV)/bin/uv pip sync --quiet --compile-bytecode --python $(VENV)/bin/python --require-hashes requirements/lock.txt
 	@$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python --no-deps --no-build-isolation -e .
 	@$(VENV)/bin/python -m ipykernel install --prefix $(VENV) --name sendiass --display-name "Python (sendiass)" >/dev/null 2>&1
 	@touch $@
@@ -57,7 +57,7 @@ report: ## Build the appendices for one service and year: make report YEAR=2024 
 	  echo "services: $(SERVICE_LIST)" >&2; exit 2; fi
 	@case " $(SERVICES) " in *" $(COUNTY) "*) ;; \
 	  *) echo "unknown service '$(COUNTY)'; valid: $(SERVICE_LIST)" >&2; exit 2;; esac
-	@$(MAKE) --no-print-directory $(DB)
+	@$(MAKE) --no-print-directory --silent data
 	@$(SENDIASS) report --service $(COUNTY) --year $(YEAR) --db $(DB)
 
 test: $(ENV_STAMP) ## Lint, unit tests and notebook regressions (nbval) against the sample data

@@ -112,4 +112,4 @@ def figure(chart: alt.Chart, name: str, description: str, width: int = 720) -> H
         svg,
         count=1,
     )
-    return HTML(f'<figure class="chart" id="{ident}">{svg}</figure>')
+    return HTML(f'<figure class="chart" id="{ident}" tabindex="0">{svg}</figure>')

@@ -46,8 +46,10 @@ def table(
     if missing:
         notes.append(f"{formatting.NOT_AVAILABLE} not available: no data is loaded for that cell.")
     notes = "".join(f'<p class="table-note">{escape(n)}</p>' for n in notes)
+    # A focusable, named region: a wide table scrolls inside it on a narrow screen (WCAG 2.1.1).
     return HTML(
-        '<div class="table-wrap"><table class="data">'
+        f'<div class="table-wrap" role="region" aria-label="{escape(caption)}" tabindex="0">'
+        '<table class="data">'
         f"<caption>{escape(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>{notes}</div>"
