@@ -39,7 +39,7 @@ $(ENV_STAMP): requirements/lock.txt requirements/bootstrap.txt pyproject.toml
 	@echo "make env: setting up $(VENV) (pinned dependencies from requirements/lock.txt)"
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/bootstrap.txt
-	@$(VENV)/bin/uv pip sync --quiet --compile-bytecode --python $(VENV)/bin/python --require-hashes requirements/lock.txt
+	@$(VENV)/bin/uv pip sync --quiet --python $(VENV)/bin/python --require-hashes requirements/lock.txt
 	@$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python --no-deps --no-build-isolation -e .
 	@$(VENV)/bin/python -m ipykernel install --prefix $(VENV) --name sendiass --display-name "Python (sendiass)" >/dev/null 2>&1
 	@touch $@
