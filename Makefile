@@ -42,10 +42,6 @@ $(ENV_STAMP): requirements/lock.txt requirements/bootstrap.txt pyproject.toml
 	@$(VENV)/bin/uv pip sync --quiet --python $(VENV)/bin/python --require-hashes requirements/lock.txt
 	@$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python --no-deps --no-build-isolation -e .
 	@$(VENV)/bin/python -m ipykernel install --prefix $(VENV) --name sendiass --display-name "Python (sendiass)" >/dev/null 2>&1
-	@# uv installs without bytecode. Importing what a report loads compiles just that (~4 s) here
-	@# rather than in the first report; compiling every package would cost 14 s (bench/README.md).
-	@$(VENV)/bin/python -c "import papermill, nbconvert, ipykernel.kernelapp, sendiass_lib.charts, \
-	  sendiass_lib.tables, sendiass_lib.narrative, sendiass_lib.publish, sendiass_lib.ingest.build"
 	@touch $@
 	@echo "make env: ready"
 
