@@ -37,7 +37,10 @@ env: $(ENV_STAMP) ## Create .venv with the pinned dependencies, the package and 
 
 $(ENV_STAMP): requirements/lock.txt requirements/bootstrap.txt pyproject.toml
 	@echo "make env: setting up $(VENV) (pinned dependencies from requirements/lock.txt)"
-	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+	  echo "make env: $(PYTHON) is $$($(PYTHON) -V 2>&1); Python 3.11 or newer is needed (set PYTHON=python3.x)" >&2; exit 1; }
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV) || { \
+	  echo "make env: could not create $(VENV); on Debian/Ubuntu install python3-venv" >&2; rm -rf $(VENV); exit 1; }
 	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/bootstrap.txt
 	@$(VENV)/bin/uv pip sync --quiet --python $(VENV)/bin/python --require-hashes requirements/lock.txt
 	@$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python --no-deps --no-build-isolation -e .

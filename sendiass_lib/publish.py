@@ -78,10 +78,9 @@ def appendices(notebooks_dir: Path | None = None) -> list[Appendix]:
 
 def check_request(con, service: str, year: int) -> None:
     """Fail with a message naming valid values when the service is unknown or has no data that year."""
-    svc = config.service(service)
-    years = years_with_data(con, service)
+    years = years_with_data(con, service)  # an unknown service fails here, naming the valid ones
     if year not in years:
-        label = periods.reporting_year(svc, year).long_label
+        label = periods.reporting_year(config.service(service), year).long_label
         have = ", ".join(map(str, years)) if years else "none (load extracts with `make data`)"
         raise NoDataError(f"no data for {service} in {label}; years with data: {have}")
 
@@ -96,8 +95,6 @@ def build_report(
 ) -> ReportResult:
     """Build every appendix for one service and year, plus its index page; see the module docstring."""
     db_path = Path(db_path or config.db_path())
-    svc = config.service(service)
-    period = periods.reporting_year(svc, year)
     with db.connect(db_path) as con:
         check_request(con, service, year)
         extracts = _extracts(con, service)
@@ -105,7 +102,7 @@ def build_report(
     target.mkdir(parents=True, exist_ok=True)
     manifest_path = target / MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    page = _page_facts(svc.name, period.long_label, extracts)
+    page: dict = {}  # facts for the page chrome, gathered only if something is built
     data_key = _digest(json.dumps([[x["sha256"], x["rows_loaded"]] for x in extracts]).encode())
     code_key = _code_fingerprint()
 
@@ -119,11 +116,13 @@ def build_report(
             progress(f"{service} {year}: {appendix.name} is up to date ({_rel(html_path)})")
             continue
         started = time.perf_counter()
+        page = page or _page_facts(service, year, extracts)
         try:
             html = render_appendix(appendix, service, year, db_path, page)
         except Exception as exc:  # a failing notebook must not stop the others
             result.failures.append(f"{appendix.name}: {_first_line(exc)}")
             manifest.pop(appendix.name, None)
+            html_path.unlink(missing_ok=True)  # never leave an out-of-date page to be published
             continue
         _write_atomic(html_path, html)
         manifest[appendix.name] = key
@@ -131,9 +130,9 @@ def build_report(
         progress(f"{service} {year}: built {_rel(html_path)} ({time.perf_counter() - started:.1f} s)")
 
     index = target / "index.html"
-    if result.built or not index.exists():
+    if result.built or result.failures or not index.exists():
         done = [a for a in pages if (target / f"{a.name}.html").exists()]
-        _write_atomic(index, render_index(done, page))
+        _write_atomic(index, render_index(done, page or _page_facts(service, year, extracts)))
     result.index = index
     _write_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
     return result
@@ -197,10 +196,11 @@ def render_index(pages: list[Appendix], page: dict) -> str:
     return env.get_template("listing.html.j2").render(page=facts, appendices=listing)
 
 
-def _page_facts(service_name: str, period_label: str, extracts: list[dict]) -> dict:
+def _page_facts(service: str, year: int, extracts: list[dict]) -> dict:
+    svc = config.service(service)
     return {
-        "service_name": service_name,
-        "period_label": period_label,
+        "service_name": svc.name,
+        "period_label": periods.reporting_year(svc, year).long_label,
         "sample": any(x["is_sample"] for x in extracts),
         "extracts": extracts,
         "built_at": datetime.now().strftime("%d %b %Y %H:%M"),

@@ -150,3 +150,21 @@ def test_page_built_from_real_extracts_has_no_sample_banner_and_escapes_text(tmp
     assert "<img" not in html
     assert "involvements &lt;img src=x onerror=alert(1)&gt;.csv" in html
     assert "recorded 18 new involvements in 2024 up to 31 Jan 2024." in html
+
+
+def test_failing_notebook_is_reported_and_leaves_no_stale_page(sample_db, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    publish.build_report("herefs", 2023, db_path=sample_db, out_dir=out, progress=lambda _: None)
+    page = out / "2023" / "herefs" / "involvements.html"
+    assert page.exists()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("cell 3 failed\nKeyError: 'x'")
+
+    monkeypatch.setattr(publish, "render_appendix", broken)
+    result = publish.build_report(
+        "herefs", 2023, db_path=sample_db, out_dir=out, force=True, progress=lambda _: None
+    )
+    assert result.failures == ["involvements: RuntimeError: KeyError: 'x'"]
+    assert not page.exists()
+    assert "involvements.html" not in (out / "2023" / "herefs" / "index.html").read_text()
