@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from .formatting import change_phrase, count
+from .formatting import change_phrase, count, percent
 from .metrics.involvements import MONTH, TOTAL, MonthlyInvolvements
-
-
-def _day(day) -> str:
-    return f"{day.day} {day:%b %Y}"
+from .periods import day_label
 
 
 def _and(items: list[str]) -> str:
@@ -22,7 +19,7 @@ def involvements_headline(result: MonthlyInvolvements) -> str:
     period = result.selected
     if result.current is None:
         return f"No involvement data is loaded for {result.service.name} in {period.long_label}."
-    so_far = f" up to {_day(result.data_through)}" if result.partial else ""
+    so_far = f" up to {day_label(result.data_through)}" if result.partial else ""
     text = (
         f"{result.service.name} recorded {count(result.current)} new involvements in "
         f"{period.long_label}{so_far}"
@@ -41,10 +38,10 @@ def involvements_chart_title(result: MonthlyInvolvements) -> str:
     label = result.selected.label
     if result.change is None:
         return f"New involvements in {label}"
-    word = "rose" if result.change > 0 else "fell"
-    if change_phrase(result.change).startswith("about"):
+    size = percent(abs(result.change))
+    if size == "0%":
         return f"New involvements in {label} were about the same as the year before"
-    return f"New involvements {word} {change_phrase(result.change).split()[0]} in {label}"
+    return f"New involvements {'rose' if result.change > 0 else 'fell'} {size} in {label}"
 
 
 def involvements_chart_description(result: MonthlyInvolvements) -> str:

@@ -36,7 +36,7 @@ class Period:
         """The label with its dates when they are not obvious: '2021/22 (24 Feb 2021 - 23 Feb 2022)'."""
         if (self.start.month, self.start.day) == (1, 1) and self.label == str(self.start.year):
             return self.label
-        return f"{self.label} ({_day(self.start)} - {_day(self.end)})"
+        return f"{self.label} ({day_label(self.start)} - {day_label(self.end)})"
 
     def months(self) -> list[Period]:
         """The period cut into month-long buckets from its start day (calendar months for 1 Jan)."""
@@ -48,7 +48,7 @@ class Period:
             if start.day == 1 and end == month_end(start):
                 label, short = calendar.month_name[start.month], calendar.month_abbr[start.month]
             else:
-                label = f"{start.day} {calendar.month_abbr[start.month]} - {_day(end, year=False)}"
+                label = f"{day_label(start, year=False)} - {day_label(end, year=False)}"
                 short = label
             buckets.append(Period(start, end, label, short))
             start = nxt
@@ -99,6 +99,7 @@ def month_end(day: date) -> date:
     return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
-def _day(day: date, year: bool = True) -> str:
+def day_label(day: date, year: bool = True) -> str:
+    """'10 Mar 2024' (or '10 Mar'), as dates read in headlines and period labels."""
     text = f"{day.day} {calendar.month_abbr[day.month]}"
     return f"{text} {day.year}" if year else text

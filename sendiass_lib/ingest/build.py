@@ -131,7 +131,7 @@ def _plan(source: str, report: BuildReport) -> list[Planned]:
 def _load_all(con, plan, report: BuildReport, today, progress) -> None:
     for item in plan:
         try:
-            result = load_file(con, item.path, item.service, item.kind, today=today)
+            result = load_file(con, item.path, item.service, item.kind, today=today, sha256=item.sha256)
         except ExtractError as exc:
             report.failures.append(str(exc))
             continue

@@ -76,11 +76,12 @@ def load_file(
     service: str,
     kind: str,
     today: date | None = None,
+    sha256: str | None = None,
 ) -> LoadResult:
     """Load one extract in one transaction; an unusable file raises ExtractError, writing nothing."""
     config.service(service)  # an unknown service fails here, naming the valid ones
     spec = contract(kind)
-    sha = file_sha256(path)
+    sha = sha256 or file_sha256(path)  # callers that already hashed the file pass it in
     result = LoadResult(file_name=path.name, sha256=sha)
     done = con.execute(
         "SELECT load_id FROM loads WHERE sha256 = ? AND service = ? AND kind = ?",
