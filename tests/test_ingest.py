@@ -242,3 +242,12 @@ def test_unusable_file_during_rebuild_keeps_the_previous_database(tmp_path, monk
     assert report.failures and "the file is empty" in report.failures[0]
     with db.connect(db_path) as con:
         assert con.execute("SELECT involvement_id FROM involvements").fetchall() == [("A1",)]
+
+
+def test_each_case_ref_is_stored_once_per_service_after_any_sequence_of_loads(tmp_path, con):
+    load(con, write_extract(tmp_path, "involvements_1.csv", [GOOD, ["A2", "06/01/2024", "", "", ""]]))
+    load(con, write_extract(tmp_path, "involvements_2.csv", [GOOD, ["A3", "07/01/2024", "", "", ""]]))
+    closed = ["A2", "06/01/2024", "", "20/02/2024", "1"]
+    load(con, write_extract(tmp_path, "involvements_3.csv", [closed]))
+    rows = con.execute("SELECT involvement_id, count(*) FROM involvements GROUP BY 1 ORDER BY 1").fetchall()
+    assert rows == [("A1", 1), ("A2", 1), ("A3", 1)]

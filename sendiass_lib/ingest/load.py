@@ -133,8 +133,13 @@ def load_file(
             [result.load_id],
         )
         con.register("new_rows", checked.rows)
+        table, key = _TABLE[kind], ", ".join(spec.natural_key)
+        con.execute(  # upsert by natural key: a newer export replaces the rows it repeats
+            f"DELETE FROM {table} WHERE service = ? AND ({key}) IN (SELECT {key} FROM new_rows)",
+            [service],
+        )
         con.execute(
-            f"INSERT OR REPLACE INTO {_TABLE[kind]} (service, {', '.join(columns)}, load_id) "
+            f"INSERT INTO {table} (service, {', '.join(columns)}, load_id) "
             f"SELECT ?, {', '.join(columns)}, ? FROM new_rows",
             [service, result.load_id],
         )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,25 +38,23 @@ def read_extract(path: Path) -> RawExtract:
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".txt"}:
         raise ExtractError(f"{path.name}: cannot read '{suffix}' files yet; export the data as CSV")
-    data = path.read_bytes()
-    text, encoding = decode(data, path.name)
-    if not text.strip():
+    data, encoding = utf8_bytes(path.read_bytes(), path.name)
+    if not data.strip():
         raise ExtractError(f"{path.name}: the file is empty")
-    separator = sniff_separator(text)
+    # Only the header line is looked at in Python: a million-row file is never split into lines.
+    header_line = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")
+    separator = max((",", ";", "\t"), key=header_line.count)
     try:
-        rows = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            separator=separator,
-            infer_schema=False,
-            has_header=True,
-        )
+        rows = pl.read_csv(data, separator=separator, infer_schema=False, has_header=True)
     except pl.exceptions.PolarsError as exc:
         first_line = str(exc).strip().splitlines()[0]
         raise ExtractError(f"{path.name}: not a readable CSV file ({first_line})") from None
     if not rows.height:
         raise ExtractError(f"{path.name}: the file has a header row but no data rows")
     # Headers as written (polars renames duplicates), read by the csv module's quoting rules.
-    headers = [h.strip() for h in next(csv.reader(io.StringIO(text), delimiter=separator))]
+    headers = [h.strip() for h in next(csv.reader([header_line], delimiter=separator))]
+    if len(headers) != rows.width:  # a header cell with a line break in it: trust polars
+        headers = [h.strip() for h in rows.columns]
     cells = [
         pl.col(name).str.strip_chars().replace("", None).alias(column(i))
         for i, name in enumerate(rows.columns)
@@ -66,24 +63,23 @@ def read_extract(path: Path) -> RawExtract:
     return RawExtract(headers=headers, rows=rows, encoding=encoding)
 
 
-def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Text and the encoding it was in: BOM first, then UTF-8, then Windows-1252."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            return data.decode(encoding), encoding
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise ExtractError(f"{name}: unreadable encoding (not UTF-8 or Windows-1252); save it as CSV UTF-8")
-
-
-def sniff_separator(text: str) -> str:
-    """The delimiter the header line uses most: comma, semicolon or tab."""
-    header = next(line for line in text.splitlines() if line.strip())
-    return max((",", ";", "\t"), key=header.count)
+def utf8_bytes(data: bytes, name: str) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes without a BOM, and the encoding it was in: BOM first, then UTF-8,
+    then Windows-1252. UTF-8 input is checked but not copied through a str."""
+    if data.startswith(codecs.BOM_UTF8):
+        data, encoding = data[len(codecs.BOM_UTF8) :], "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16").encode("utf-8"), "utf-16"
+    else:
+        encoding = "utf-8"
+    try:
+        data.decode("utf-8")
+        return data, encoding
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252").encode("utf-8"), "cp1252"
+    except UnicodeDecodeError:
+        raise ExtractError(
+            f"{name}: unreadable encoding (not UTF-8 or Windows-1252); save it as CSV UTF-8"
+        ) from None

@@ -14,7 +14,7 @@ from datetime import date
 import polars as pl
 
 from .contract import Contract, HeaderMap
-from .parse import parse_date, parse_level
+from .parse import parse_column, parse_date, parse_level
 from .readers import ROW, RawExtract, column
 
 # Reason codes, in precedence order: a row gets the first that applies.
@@ -48,36 +48,32 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
     file_cols = [column(i) for i in range(len(raw.headers))]
     data = raw.rows.filter(~pl.all_horizontal(pl.col(file_cols).is_null()))
 
-    text_cols, typed_cols, header_of = [], [], {}
+    text_cols, header_of = [], {}
     for col in contract.columns:
         header = headers.canonical.get(col.name)
         header_of[col.name] = header or col.name
         text = pl.col(column(position[header])) if header else pl.lit(None, pl.String)
         text_cols.append(text.alias(f"{col.name}__text"))
-        parser = _PARSERS.get(col.type)
-        typed_cols.append((parser(text) if parser else text).alias(col.name))
-
-    whole_row = pl.struct(file_cols)
-    key = pl.struct([pl.col(f"{k}__text") for k in contract.natural_key])
-    frame = data.with_columns(*text_cols).with_columns(
-        *typed_cols,
+    frame = data.with_columns(*text_cols)
+    frame = frame.with_columns(
+        *[_typed(frame[f"{col.name}__text"], col.type).alias(col.name) for col in contract.columns],
         __total=pl.col(file_cols[0]).str.contains(_TOTAL).fill_null(False),
-        __first_copy=pl.col(ROW).first().over(whole_row),
-        __versions=whole_row.n_unique().over(key),
-        __copies=pl.len().over(key),
     )
+    frame = _copies(frame, file_cols, [f"{k}__text" for k in contract.natural_key])
 
     checks = _checks(contract, header_of, today)
     reason = pl.lit(None, pl.String)
-    detail = pl.lit(None, pl.String)
-    for code, failed, why in reversed(checks):
+    for code, failed, _ in reversed(checks):
         reason = pl.when(failed).then(pl.lit(code)).otherwise(reason)
-        detail = pl.when(failed).then(why).otherwise(detail)
-    frame = frame.with_columns(__reason=reason, __detail=detail)
+    frame = frame.with_columns(__reason=reason)
 
     canonical = [c.name for c in contract.columns]
     rows = frame.filter(pl.col("__reason").is_null()).select(ROW, *canonical)
-    rejected = frame.filter(pl.col("__reason").is_not_null())
+    # Details are text per row: written only for the rejected rows, not for every row checked.
+    detail = pl.lit(None, pl.String)
+    for _, failed, why in reversed(checks):
+        detail = pl.when(failed).then(why).otherwise(detail)
+    rejected = frame.filter(pl.col("__reason").is_not_null()).with_columns(__detail=detail)
     values = rejected.select(
         [pl.col(f"{c}__text").alias(header_of[c]) for c in canonical if c in headers.canonical]
     ).to_dicts()
@@ -91,6 +87,38 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
         schema={"row_number": pl.Int32, "reason": pl.String, "detail": pl.String, "row_values": pl.String},
     )
     return Validated(rows=rows, rejects=rejects, rows_in=data.height)
+
+
+def _typed(text: pl.Series, kind: str) -> pl.Series:
+    """A text column parsed as its contract type (null where it does not parse)."""
+    parser = _PARSERS.get(kind)
+    return parse_column(text, parser) if parser else text
+
+
+def _copies(frame: pl.DataFrame, file_cols: list[str], key: list[str]) -> pl.DataFrame:
+    """Add __first_copy (row of the first identical row), __versions (distinct rows sharing the
+    key) and __copies (rows sharing the key). Only rows whose key repeats can be duplicates, so
+    the window functions run on those alone. Candidates are found by key hash (a collision only
+    adds a candidate; the windows compare the values themselves); in a clean export there are none.
+    """
+    keyed = pl.struct(key)
+    hashed = frame.select(keyed.hash()).to_series()
+    if hashed.n_unique() == frame.height:
+        return frame.with_columns(
+            __first_copy=pl.col(ROW), __versions=pl.lit(1, pl.UInt32), __copies=pl.lit(1, pl.UInt32)
+        )
+    candidates = frame.filter(hashed.is_duplicated() & pl.all_horizontal(pl.col(key).is_not_null()))
+    stats = candidates.select(
+        ROW,
+        __first_copy=pl.col(ROW).first().over(pl.struct(file_cols)),
+        __versions=pl.struct(file_cols).n_unique().over(keyed),
+        __copies=pl.len().over(keyed),
+    )
+    return frame.join(stats, on=ROW, how="left").with_columns(
+        pl.col("__first_copy").fill_null(pl.col(ROW)),
+        pl.col("__versions").fill_null(1),
+        pl.col("__copies").fill_null(1),
+    )
 
 
 def _checks(contract: Contract, header_of: dict[str, str], today: date) -> list:
