@@ -59,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db", type=Path, help=db_help)
     p.set_defaults(run=_load)
 
+    p = sub.add_parser("rejects", help="show rejected rows: counts per load, or one load's rows")
+    p.add_argument("--load", type=int, help="a load_id (see the counts without --load)")
+    p.add_argument("--db", type=Path, help=db_help)
+    p.set_defaults(run=_rejects)
+
     p = sub.add_parser("report", help="build the appendices for one service and year")
     p.add_argument("--service", required=True, help=f"one of: {', '.join(config.services())}")
     p.add_argument("--year", required=True, type=int, help="the year the service's reporting year starts in")
@@ -116,6 +121,41 @@ def _load(args) -> int:
         result = load_file(con, args.file, args.service, args.kind)
     print(result.summary())
     return 0
+
+
+def _rejects(args) -> int:
+    from . import db
+
+    with db.connect(args.db) as con:
+        if args.load is None:
+            rows = con.execute(
+                """SELECT l.load_id, l.service, l.file_name, r.reason, count(*)
+                   FROM rejects r JOIN loads l USING (load_id)
+                   GROUP BY ALL ORDER BY l.load_id, count(*) DESC, r.reason"""
+            ).fetchall()
+            print(_text_table(["load", "service", "file", "reason", "rows"], rows))
+            return 0
+        known = [n for (n,) in con.execute("SELECT load_id FROM loads ORDER BY 1").fetchall()]
+        if args.load not in known:
+            valid = ", ".join(map(str, known)) or "none"
+            print(f"sendiass: no load {args.load}; loads: {valid}", file=sys.stderr)
+            return USAGE_ERROR
+        rows = con.execute(
+            "SELECT row_number, reason, detail, row_values FROM rejects WHERE load_id = ? "
+            "ORDER BY row_number",
+            [args.load],
+        ).fetchall()
+    print(_text_table(["row", "reason", "detail", "values"], rows))
+    return 0
+
+
+def _text_table(header: list[str], rows: list[tuple]) -> str:
+    """Rows as aligned plain-text columns, or a line saying there are none."""
+    if not rows:
+        return "no rejected rows"
+    cells = [header, *[["" if v is None else str(v) for v in row] for row in rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells)
 
 
 def _report(args) -> int:

@@ -102,3 +102,21 @@ def test_lock_holds_every_pin_and_not_the_slow_import():
         assert f"\n{pin.lower()} \\" in lock, pin
     assert not re.search(r"^(rfc3987-syntax|lark)==", lock, re.M)
     assert "--hash=sha256:" in lock
+
+
+def test_rejects_lists_one_loads_rows_and_counts_by_reason(tmp_path):
+    path = tmp_path / "involvements.csv"
+    path.write_text("Case Ref,Date Opened,Level\nA1,05/01/2024,2\nA2,31/02/2024,\nA3,05/01/2024,9\n")
+    db_path = str(tmp_path / "x.duckdb")
+    assert sendiass("load", str(path), "--service", "worcs", "--db", db_path).returncode == 0
+    counts = sendiass("rejects", "--db", db_path)
+    assert counts.returncode == 0
+    assert re.search(r"1\s+worcs\s+involvements.csv\s+bad_date\s+1", counts.stdout)
+    lines = sendiass("rejects", "--load", "1", "--db", db_path).stdout.splitlines()
+    rows = [re.split(r"\s{2,}", line) for line in lines]
+    assert rows[0] == ["row", "reason", "detail", "values"]
+    assert rows[1][:3] == ["2", "bad_date", "Date Opened: '31/02/2024'"]
+    assert rows[2][:3] == ["3", "bad_level", "Level: '9'"]
+    assert len(rows) == 3
+    missing = sendiass("rejects", "--load", "7", "--db", db_path)
+    assert missing.returncode == 2 and "no load 7; loads: 1" in missing.stderr

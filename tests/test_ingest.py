@@ -251,3 +251,59 @@ def test_each_case_ref_is_stored_once_per_service_after_any_sequence_of_loads(tm
     load(con, write_extract(tmp_path, "involvements_3.csv", [closed]))
     rows = con.execute("SELECT involvement_id, count(*) FROM involvements GROUP BY 1 ORDER BY 1").fetchall()
     assert rows == [("A1", 1), ("A2", 1), ("A3", 1)]
+
+
+KILL_LOAD = """
+import sys
+from datetime import date
+from pathlib import Path
+from sendiass_lib import db
+from sendiass_lib.ingest.load import load_file
+with db.connect(sys.argv[2], read_only=False) as con:
+    print("loading", flush=True)
+    load_file(con, Path(sys.argv[1]), "worcs", "involvements", today=date(2025, 1, 1))
+print("done", flush=True)
+"""
+
+
+def test_kill_9_during_a_large_load_leaves_the_previous_state_or_the_whole_file(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import polars as pl
+
+    rows = 400_000
+    big = tmp_path / "involvements_big.csv"
+    i = pl.int_range(0, rows)
+    pl.select(
+        pl.format("B{}", i).alias("Case Ref"),
+        (pl.date(2016, 1, 1) + pl.duration(days=i % 3000)).dt.strftime("%d/%m/%Y").alias("Date Opened"),
+    ).write_csv(big)
+    db_path = tmp_path / "k.duckdb"
+    with db.connect(db_path, read_only=False) as con:
+        load(con, write_extract(tmp_path, "involvements_1.csv", [GOOD]))
+
+    def state():
+        with db.connect(db_path) as con:
+            return con.execute(
+                "SELECT (SELECT count(*) FROM loads), (SELECT count(*) FROM involvements)"
+            ).fetchone()
+
+    killed_mid_load = 0
+    for delay in (0.3, 0.6, 0.9, 1.2):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", KILL_LOAD, str(big), str(db_path)], stdout=subprocess.PIPE, text=True
+        )
+        assert proc.stdout.readline().strip() == "loading"  # the database is open, load under way
+        time.sleep(delay)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed_mid_load += 1
+        proc.wait()
+        after = state()
+        assert after in {(1, 1), (2, 1 + rows)}, f"partial state {after} after kill at {delay} s"
+        if after == (2, 1 + rows):
+            break  # the load finished before the kill: the rest would only re-load
+    assert killed_mid_load, "no kill landed during the load: make the file bigger"

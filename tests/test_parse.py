@@ -47,3 +47,12 @@ def test_dates_parse_day_first_or_iso_and_impossible_dates_do_not(text, expected
 )
 def test_intervention_level_accepts_number_or_level_n_only(text, expected):
     assert pl.select(parse_level(pl.lit(text, pl.String))).item() == expected
+
+
+def test_parsing_distinct_values_once_gives_the_same_column():
+    from sendiass_lib.ingest.parse import parse_column
+
+    text = pl.Series(["05/01/2024", None, "31/02/2024", "05/01/2024", "2024-01-05 00:00:00", "x"] * 3)
+    expected = pl.select(parse_date(pl.lit(text))).to_series()
+    assert parse_column(text, parse_date).to_list() == expected.to_list()
+    assert parse_column(pl.Series(["Level 2", "2", None, "7"]), parse_level).to_list() == [2, 2, None, None]
