@@ -12,7 +12,7 @@ import duckdb
 
 from . import config
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -48,6 +48,9 @@ CREATE TABLE IF NOT EXISTS involvements (
     first_response_on DATE,
     closed_on DATE,
     intervention_level TINYINT CHECK (intervention_level BETWEEN 1 AND 4),
+    client_key VARCHAR,  -- keyed pseudonym of the client id (sendiass_lib/privacy.py)
+    age_band VARCHAR,  -- age on the opening date, from the date of birth (never stored)
+    notes VARCHAR,  -- redacted free text
     load_id INTEGER NOT NULL
     -- One row per (service, involvement_id): the loader rejects repeated ids within a file and
     -- replaces earlier rows across files. Not a PRIMARY KEY: its index made a 1M-row load 6x

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from sendiass_lib import db
 from sendiass_lib.ingest.build import build
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Tests (and the processes they start) use a fixed pseudonym key and never write the project's .env.
+os.environ["SENDIASS_PSEUDONYM_KEY"] = "test-key-not-secret"
 HEADER = ["Case Ref", "Date Opened", "Date of First Response", "Date Closed", "Level"]
 
 

@@ -86,7 +86,10 @@ def test_personal_columns_never_reach_database_or_rejects(tmp_path):
         result = load(con, path)
         assert result.dropped_unknown == ["Child's Nickname"]
         stored = json.loads(con.execute("SELECT row_values FROM rejects").fetchone()[0])
-        assert set(stored) == set(HEADER)
+        assert set(stored) == {*HEADER, "DOB"}
+        assert stored["DOB"] is None  # the rejected row has no opening date, so no age band
+        loaded = con.execute("SELECT age_band FROM involvements").fetchone()
+        assert loaded == ("5-10",)  # born 1 Feb 2015, opened 5 Jan 2024: aged 8
     data = db_path.read_bytes()
     for value in personal:
         assert value.encode() not in data

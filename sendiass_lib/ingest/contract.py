@@ -28,6 +28,15 @@ class Column:
     type: str
     required: bool
     aliases: tuple[str, ...]
+    store_as: str  # the database column (a pseudonym or age band for personal columns)
+
+    @property
+    def personal(self) -> bool:
+        """Its raw value is personal data: never stored, logged or quoted in a reject."""
+        return self.type in PERSONAL_TYPES
+
+
+PERSONAL_TYPES = {"pseudonym", "birth_date"}
 
 
 @dataclass(frozen=True)
@@ -36,7 +45,8 @@ class Contract:
     natural_key: tuple[str, ...]
     start_date: str | None
     columns: tuple[Column, ...]
-    personal_headers: frozenset[str]
+    personal_headers: frozenset[str]  # normalised; every personal header
+    name_headers: frozenset[str]  # normalised; the personal headers that hold names
 
     def alias_index(self) -> dict[str, str]:
         """Normalised header -> canonical column name (a column's own name is an alias too)."""
@@ -53,6 +63,7 @@ class HeaderMap:
 
     canonical: dict[str, str]  # canonical column -> header as found in the file
     personal: list[str]  # headers dropped because they hold personal data
+    names: list[str]  # those of them that hold names (used to redact the row's free text)
     unknown: list[str]  # headers dropped because the contract does not know them
 
 
@@ -69,11 +80,14 @@ def contract(kind: str) -> Contract:
             type=spec["type"],
             required=bool(spec.get("required", False)),
             aliases=tuple(spec.get("aliases", ())),
+            store_as=spec.get("store_as", name),
         )
         for name, spec in raw["columns"].items()
     )
-    personal = frozenset(normalise_header(h) for group in raw.get("personal", []) for h in group)
-    return Contract(raw["kind"], tuple(raw["natural_key"]), raw.get("start_date"), columns, personal)
+    groups = raw.get("personal", {})
+    names = frozenset(normalise_header(h) for h in groups.get("names", []))
+    personal = names | {normalise_header(h) for h in groups.get("other", [])}
+    return Contract(raw["kind"], tuple(raw["natural_key"]), raw.get("start_date"), columns, personal, names)
 
 
 def kinds() -> list[str]:
@@ -86,11 +100,14 @@ def map_headers(contract: Contract, headers: list[str]) -> HeaderMap:
     index = contract.alias_index()
     canonical: dict[str, str] = {}
     personal: list[str] = []
+    names: list[str] = []
     unknown: list[str] = []
     for header in headers:
         key = normalise_header(header)
         if key in contract.personal_headers:
             personal.append(header)
+            if key in contract.name_headers:
+                names.append(header)
         elif key in index and index[key] not in canonical:
             canonical[index[key]] = header
         else:
@@ -103,4 +120,4 @@ def map_headers(contract: Contract, headers: list[str]) -> HeaderMap:
         raise ExtractError(
             f"not a {contract.kind} extract: missing required column {wanted}; headers found: {found}"
         )
-    return HeaderMap(canonical, personal, unknown)
+    return HeaderMap(canonical, personal, names, unknown)

@@ -100,14 +100,14 @@ def load_file(
             kind,
             ", ".join(headers.unknown),
         )
-    checked = validate(raw, spec, headers, today or date.today())
+    checked = validate(raw, spec, headers, today or date.today(), service)
     result.rows_in = checked.rows_in
     result.rows_loaded = checked.rows.height
     result.rows_rejected = checked.rejects.height
     result.reasons = Counter(checked.rejects["reason"].to_list())
     result.dropped_unknown = headers.unknown
 
-    columns = [c.name for c in spec.columns]
+    columns = [c.store_as for c in spec.columns]
     con.execute("BEGIN TRANSACTION")
     try:
         result.load_id = con.execute(

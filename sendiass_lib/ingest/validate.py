@@ -13,6 +13,7 @@ from datetime import date
 
 import polars as pl
 
+from .. import privacy
 from .contract import Contract, HeaderMap
 from .parse import parse_column, parse_date, parse_level
 from .readers import ROW, RawExtract, column
@@ -29,7 +30,7 @@ REASONS = (
     "duplicate",  # a row identical to an earlier one in every column: the first copy loads
 )
 
-_PARSERS = {"date": parse_date, "level": parse_level}
+_PARSERS = {"date": parse_date, "birth_date": parse_date, "level": parse_level}
 _TOTAL = r"(?i)^(grand\s+)?totals?\s*:?$"
 
 
@@ -42,8 +43,11 @@ class Validated:
     rows_in: int
 
 
-def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: date) -> Validated:
-    """Type the contract columns and give each row that fails a check its reason code."""
+def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: date, service: str) -> Validated:
+    """Type the contract columns and give each row that fails a check its reason code.
+
+    Loaded and rejected rows carry only the stored forms of personal columns (pseudonym, age band,
+    redacted text): the raw values exist only in memory, for the checks."""
     position = {header: i for i, header in enumerate(raw.headers)}
     file_cols = [column(i) for i in range(len(raw.headers))]
     data = raw.rows.filter(~pl.all_horizontal(pl.col(file_cols).is_null()))
@@ -60,6 +64,11 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
         __total=pl.col(file_cols[0]).str.contains(_TOTAL).fill_null(False),
     )
     frame = _copies(frame, file_cols, [f"{k}__text" for k in contract.natural_key])
+    names = [frame[column(position[h])] for h in headers.names]
+    frame = frame.with_columns(
+        _stored(frame, col, contract.start_date, service, names).alias(f"{col.store_as}__stored")
+        for col in contract.columns
+    )
 
     checks = _checks(contract, header_of, today)
     reason = pl.lit(None, pl.String)
@@ -67,15 +76,18 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
         reason = pl.when(failed).then(pl.lit(code)).otherwise(reason)
     frame = frame.with_columns(__reason=reason)
 
-    canonical = [c.name for c in contract.columns]
-    rows = frame.filter(pl.col("__reason").is_null()).select(ROW, *canonical)
+    stored = [pl.col(f"{c.store_as}__stored").alias(c.store_as) for c in contract.columns]
+    rows = frame.filter(pl.col("__reason").is_null()).select(ROW, *stored)
     # Details are text per row: written only for the rejected rows, not for every row checked.
     detail = pl.lit(None, pl.String)
     for _, failed, why in reversed(checks):
         detail = pl.when(failed).then(why).otherwise(detail)
     rejected = frame.filter(pl.col("__reason").is_not_null()).with_columns(__detail=detail)
+    # A rejected row keeps what a loaded row would: personal columns only in their stored form.
     values = rejected.select(
-        [pl.col(f"{c}__text").alias(header_of[c]) for c in canonical if c in headers.canonical]
+        pl.col(f"{c.store_as}__stored").cast(pl.String).alias(header_of[c.name])
+        for c in contract.columns
+        if c.name in headers.canonical
     ).to_dicts()
     rejects = pl.DataFrame(
         {
@@ -93,6 +105,18 @@ def _typed(text: pl.Series, kind: str) -> pl.Series:
     """A text column parsed as its contract type (null where it does not parse)."""
     parser = _PARSERS.get(kind)
     return parse_column(text, parser) if parser else text
+
+
+def _stored(frame: pl.DataFrame, col, start: str | None, service: str, names: list) -> pl.Series:
+    """What the database keeps of a column: its typed value, or a safe form of a personal one."""
+    if col.type == "pseudonym":
+        return privacy.pseudonymise(frame[col.name], service)
+    if col.type == "birth_date":
+        on = pl.col(start) if start else pl.lit(None, pl.Date)
+        return frame.select(privacy.age_band(pl.col(col.name), on)).to_series()
+    if col.type == "free_text":
+        return privacy.redact(frame[col.name], names)
+    return frame[col.name]
 
 
 def _copies(frame: pl.DataFrame, file_cols: list[str], key: list[str]) -> pl.DataFrame:
@@ -134,17 +158,22 @@ def _checks(contract: Contract, header_of: dict[str, str], today: date) -> list:
             why = pl.when(f).then(w).otherwise(why)
         return failed, why
 
+    columns = contract.columns
+    personal = {c.name for c in columns if c.personal}
+
     def quoted(name: str) -> pl.Expr:
+        """'Date Opened: '31/02/2024'', or for a personal column its header alone."""
+        if name in personal:
+            return pl.lit(f"{header_of[name]}: (value withheld: personal data)")
         return pl.format("{}: '{}'", pl.lit(header_of[name]), text(name))
 
-    columns = contract.columns
     missing = [
         (text(c.name).is_null(), pl.lit(f"{header_of[c.name]} is empty")) for c in columns if c.required
     ]
     bad_dates = [
         (text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
         for c in columns
-        if c.type == "date"
+        if c.type in ("date", "birth_date")
     ]
     bad_levels = [
         (text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
@@ -159,6 +188,13 @@ def _checks(contract: Contract, header_of: dict[str, str], today: date) -> list:
         )
         for c in columns
         if start and c.type == "date" and c.name != start
+    ] + [
+        (
+            pl.col(c.name) > pl.col(start),
+            pl.format("{} after {}", pl.lit(header_of[c.name]), pl.lit(header_of[start])),
+        )
+        for c in columns
+        if start and c.type == "birth_date"
     ]
     future = (pl.col(start) > pl.lit(today), quoted(start)) if start else (pl.lit(False), pl.lit(None))
     key_text = pl.concat_str([text(k) for k in contract.natural_key], separator=" / ")

@@ -1,0 +1,123 @@
+"""Personal data: keyed pseudonyms for client ids, age bands for dates of birth, redacted free text.
+
+Nothing here is reversible without the key: a client id becomes HMAC-SHA256(key, service:id), so
+the same client links across extracts of one service while the id itself is never stored. The key
+is $SENDIASS_PSEUDONYM_KEY, else the line SENDIASS_PSEUDONYM_KEY=... in the project's .env, which
+is created with a random key on first use (and is gitignored). Losing the key only means new
+loads get new pseudonyms; sharing it lets others re-identify ids they already hold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import os
+import re
+import secrets
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+import yaml
+
+from . import config
+
+KEY_NAME = "SENDIASS_PSEUDONYM_KEY"
+AGE_BANDS = config.PACKAGE_DIR / "taxonomies" / "age_bands.yaml"
+UNKNOWN_BAND = "Unknown"
+
+EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
+# UK numbers: 07700 900123, 01905 123456, +44 7700 900123, (01432) 260000, 0800 123 4567
+PHONE = r"(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}"
+POSTCODE = r"(?i)\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"
+
+
+def env_file() -> Path:
+    return config.PROJECT_ROOT / ".env"
+
+
+@cache
+def pseudonym_key() -> bytes:
+    """The HMAC key: from the environment, else .env, else a new random key written to .env."""
+    if value := os.environ.get(KEY_NAME):
+        return value.encode()
+    path = env_file()
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            name, _, value = line.partition("=")
+            if name.strip() == KEY_NAME and value.strip():
+                return value.strip().encode()
+    value = secrets.token_hex(32)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(
+            f"# Key for client-id pseudonyms (sendiass_lib/privacy.py). Never commit.\n{KEY_NAME}={value}\n"
+        )
+    path.chmod(0o600)
+    return value.encode()
+
+
+def pseudonymise(ids: pl.Series, service: str) -> pl.Series:
+    """Client ids -> 16-hex-digit keyed pseudonyms (per service), computed once per distinct id."""
+    distinct = ids.drop_nulls().unique()
+    if distinct.is_empty():  # no ids: no key needed (and no .env written)
+        return ids.cast(pl.String)
+    key = pseudonym_key()
+    hashed = [
+        hmac.new(key, f"{service}:{value}".encode(), hashlib.sha256).hexdigest()[:16] for value in distinct
+    ]
+    return ids.replace_strict(distinct, pl.Series(hashed, dtype=pl.String), default=None)
+
+
+@cache
+def age_bands() -> list[dict]:
+    """The bands from taxonomies/age_bands.yaml, checked not to overlap."""
+    bands = yaml.safe_load(AGE_BANDS.read_text(encoding="utf-8"))["bands"]
+    ordered = sorted(bands, key=lambda b: b["min"])
+    for a, b in itertools.pairwise(ordered):
+        if b["min"] <= a["max"]:
+            raise ValueError(f"{AGE_BANDS}: bands {a['label']} and {b['label']} overlap")
+    return ordered
+
+
+def age_band(born: pl.Expr, on: pl.Expr) -> pl.Expr:
+    """The age band of someone born on `born`, on the day `on` (null when either is missing)."""
+    years = on.dt.year() - born.dt.year()
+    before_birthday = (on.dt.month() < born.dt.month()) | (
+        (on.dt.month() == born.dt.month()) & (on.dt.day() < born.dt.day())
+    )
+    age = years - before_birthday.cast(pl.Int32)
+    band = pl.lit(UNKNOWN_BAND)
+    for b in reversed(age_bands()):
+        band = pl.when(age.is_between(b["min"], b["max"])).then(pl.lit(b["label"])).otherwise(band)
+    return pl.when(born.is_not_null() & on.is_not_null()).then(band)
+
+
+def redact(text: pl.Series, names: list[pl.Series] | None = None) -> pl.Series:
+    """Free text with emails, UK phone numbers and postcodes replaced by [email], [phone],
+    [postcode], and each row's own names (from its name columns) by [name]."""
+    out = (
+        text.str.replace_all(EMAIL, "[email]")
+        .str.replace_all(POSTCODE, "[postcode]")
+        .str.replace_all(PHONE, "[phone]")
+    )
+    if not names:
+        return out
+    rows = []
+    for note, *row_names in zip(out, *names, strict=True):
+        if note is not None:
+            for word in _name_words(row_names):
+                note = re.sub(rf"(?i)\b{re.escape(word)}\b", "[name]", note)
+        rows.append(note)
+    return pl.Series(text.name, rows, dtype=pl.String)
+
+
+def _name_words(cells: list[str | None]) -> list[str]:
+    """Words of a row's name cells long enough to be names ('Jane Smith-Jones' -> Jane, Smith-Jones,
+    Smith, Jones), longest first so 'Smith-Jones' goes before 'Smith'."""
+    words = set()
+    for cell in cells:
+        for word in re.findall(r"[A-Za-z][A-Za-z'-]+", cell or ""):
+            words.add(word)
+            words.update(part for part in re.split(r"[-']", word) if len(part) > 1)
+    return sorted(words, key=len, reverse=True)
