@@ -54,3 +54,31 @@ def write_extract(
     path = folder / name
     path.write_bytes((newline.join(lines) + newline).encode(encoding))
     return path
+
+
+def write_xlsx(folder: Path, name: str, rows: list[list], title_rows: int = 0) -> Path:
+    """Write an XLSX extract: `title_rows` title lines and a blank row above the header, and any
+    datetime cells as real Excel dates (as exports from case-management systems have them)."""
+    import datetime
+
+    import xlsxwriter
+
+    path = folder / name
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Export")
+    as_date = book.add_format({"num_format": "dd/mm/yyyy"})
+    top = 0
+    if title_rows:
+        for i in range(title_rows):
+            sheet.write(i, 0, f"SENDIASS involvements export, part {i + 1}")
+        top = title_rows + 1
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, datetime.date):
+                sheet.write_datetime(
+                    top + r, c, datetime.datetime(value.year, value.month, value.day), as_date
+                )
+            elif value is not None:
+                sheet.write(top + r, c, value)
+    book.close()
+    return path

@@ -19,6 +19,9 @@ from sendiass_lib.ingest.parse import parse_date, parse_level
         ("05/01/2024 09:30", date(2024, 1, 5)),
         (" 05/01/2024 ", date(2024, 1, 5)),
         ("29/02/2024", date(2024, 2, 29)),
+        ("45296", date(2024, 1, 5)),  # an Excel serial day number
+        ("45296.0", date(2024, 1, 5)),
+        ("12345", None),  # too early to be a date in an extract
         ("31/02/2024", None),  # impossible
         ("29/02/2023", None),  # not a leap year
         ("13/13/2024", None),

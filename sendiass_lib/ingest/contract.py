@@ -48,6 +48,12 @@ class Contract:
     personal_headers: frozenset[str]  # normalised; every personal header
     name_headers: frozenset[str]  # normalised; the personal headers that hold names
 
+    def is_header(self, cells: list[str]) -> bool:
+        """Whether a row of cells is this kind's header: it names every required column."""
+        index = self.alias_index()
+        found = {index.get(normalise_header(cell)) for cell in cells if cell}
+        return all(c.name in found for c in self.columns if c.required)
+
     def alias_index(self) -> dict[str, str]:
         """Normalised header -> canonical column name (a column's own name is an alias too)."""
         index: dict[str, str] = {}

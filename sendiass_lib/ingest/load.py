@@ -91,7 +91,7 @@ def load_file(
         result.already_loaded, result.load_id = True, done[0]
         return result
 
-    raw = read_extract(path)
+    raw = read_extract(path, spec.is_header)
     headers = map_headers(spec, raw.headers)
     if headers.unknown:
         log.warning(

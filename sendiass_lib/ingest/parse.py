@@ -1,8 +1,9 @@
 """Vectorised parsing of text cells into typed values (polars expressions); null means unparseable.
 
 Dates are UK day-first unless ISO: 05/01/2024, 5/1/24, 05-01-2024, 05.01.2024, 2024-01-05 and any of
-those followed by a time ("2024-01-05 00:00:00", as spreadsheets export them). Impossible dates
-(31/02/2024, 29/02/2023) do not parse. Two-digit years are 2000-2069, 1970-1999.
+those followed by a time ("2024-01-05 00:00:00", as spreadsheets export them), or an Excel serial
+day number (45296 = 05/01/2024). Impossible dates (31/02/2024, 29/02/2023) do not parse. Two-digit
+years are 2000-2069, 1970-1999.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import polars as pl
 
 _TIME_SUFFIX = r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$"
 _DAY_FIRST = r"^(\d{1,2})[/.-](\d{1,2})[/.-]"
+# An Excel serial day number (a date cell formatted as text): 5 digits, 1954-2119 (20000-79999).
+_EXCEL_SERIAL = r"^[2-7]\d{4}(\.0+)?$"
 
 
 def parse_date(text: pl.Expr) -> pl.Expr:
@@ -24,6 +27,8 @@ def parse_date(text: pl.Expr) -> pl.Expr:
         .then(day_first.str.strptime(pl.Date, "%d/%m/%Y", strict=False))
         .when(bare.str.contains(_DAY_FIRST + r"\d{2}$"))
         .then(day_first.str.strptime(pl.Date, "%d/%m/%y", strict=False))
+        .when(bare.str.contains(_EXCEL_SERIAL))
+        .then(pl.date(1899, 12, 30) + pl.duration(days=bare.str.extract(r"^(\d+)").cast(pl.Int64)))
         .otherwise(None)
     )
 

@@ -1,14 +1,16 @@
 """Reading an extract file into text cells, as case-management systems export them.
 
 CSV: UTF-8 with or without BOM, Windows-1252 or UTF-16 (with BOM); comma, semicolon or tab
-delimited; CRLF or LF. Every cell is read as text (parsing happens later, so a bad cell rejects its
-row instead of failing the file); cells are trimmed and empty cells become null.
+delimited; CRLF or LF. XLSX: the first worksheet, with title rows above the header skipped (read by
+fastexcel, ~20x faster than openpyxl). Every cell is read as text (parsing happens later, so a bad
+cell rejects its row instead of failing the file); cells are trimmed and empty cells become null.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,11 +35,25 @@ def column(index: int) -> str:
     return f"c{index}"
 
 
-def read_extract(path: Path) -> RawExtract:
-    """Read a CSV extract; an unusable file raises ExtractError with a one-line cause."""
+HEADER_SEARCH_ROWS = 30  # XLSX: title rows above the header are skipped, up to this many rows
+
+
+def read_extract(path: Path, is_header: Callable[[list[str]], bool]) -> RawExtract:
+    """Read a CSV or XLSX extract; an unusable file raises ExtractError with a one-line cause.
+
+    `is_header` tells whether a row of cells is the header (XLSX exports often have title rows
+    above it); a CSV's header is its first line.
+    """
     suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        return read_xlsx(path, is_header)
     if suffix not in {".csv", ".txt"}:
-        raise ExtractError(f"{path.name}: cannot read '{suffix}' files yet; export the data as CSV")
+        raise ExtractError(f"{path.name}: cannot read '{suffix}' files; save the export as CSV or XLSX")
+    return read_csv(path)
+
+
+def read_csv(path: Path) -> RawExtract:
+    """A CSV extract: the first line is the header; ROW is the 1-based data row."""
     data, encoding = utf8_bytes(path.read_bytes(), path.name)
     if not data.strip():
         raise ExtractError(f"{path.name}: the file is empty")
@@ -55,12 +71,47 @@ def read_extract(path: Path) -> RawExtract:
     headers = [h.strip() for h in next(csv.reader([header_line], delimiter=separator))]
     if len(headers) != rows.width:  # a header cell with a line break in it: trust polars
         headers = [h.strip() for h in rows.columns]
-    cells = [
-        pl.col(name).str.strip_chars().replace("", None).alias(column(i))
-        for i, name in enumerate(rows.columns)
-    ]
-    rows = rows.select(pl.int_range(1, pl.len() + 1, dtype=pl.Int32).alias(ROW), *cells)
+    rows = rows.select(pl.int_range(1, pl.len() + 1, dtype=pl.Int32).alias(ROW), *_cells(rows))
     return RawExtract(headers=headers, rows=rows, encoding=encoding)
+
+
+def read_xlsx(path: Path, is_header: Callable[[list[str]], bool]) -> RawExtract:
+    """The first worksheet of an XLSX extract. The header is the first of the top rows that
+    `is_header` accepts; ROW is the worksheet row number, as a user sees it in Excel."""
+    import fastexcel
+
+    try:
+        sheet = fastexcel.read_excel(path).load_sheet(0, header_row=None, skip_rows=0, dtypes="string")
+        grid = sheet.to_polars()
+    except Exception as exc:  # fastexcel raises its own error types for corrupt or non-XLSX files
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ExtractError(f"{path.name}: not a readable XLSX file ({first_line})") from None
+    if grid.is_empty():
+        raise ExtractError(f"{path.name}: the first worksheet is empty")
+    top = grid.head(HEADER_SEARCH_ROWS).rows()
+    at = next((i for i, cells in enumerate(top) if is_header([str(c or "").strip() for c in cells])), None)
+    if at is None:
+        raise ExtractError(
+            f"{path.name}: no header row with the required columns in the first "
+            f"{HEADER_SEARCH_ROWS} rows of worksheet '{sheet.name}'"
+        )
+    headers = [str(c or "").strip() for c in top[at]]
+    data = grid.slice(at + 1)
+    if not data.height:
+        raise ExtractError(f"{path.name}: the worksheet has a header row but no data rows")
+    first_row = at + 2  # worksheet rows are 1-based and the data start below the header
+    rows = data.select(
+        pl.int_range(first_row, first_row + pl.len(), dtype=pl.Int32).alias(ROW), *_cells(data)
+    )
+    return RawExtract(headers=headers, rows=rows, encoding="xlsx")
+
+
+def _cells(frame: pl.DataFrame) -> list[pl.Expr]:
+    """Every column as trimmed text named by position; empty cells become null."""
+    return [
+        pl.col(name).cast(pl.String).str.strip_chars().replace("", None).alias(column(i))
+        for i, name in enumerate(frame.columns)
+    ]
 
 
 def utf8_bytes(data: bytes, name: str) -> tuple[bytes, str]:
