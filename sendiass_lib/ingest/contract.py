@@ -67,9 +67,9 @@ class Contract:
 class HeaderMap:
     """How one file's headers were understood."""
 
-    canonical: dict[str, str]  # canonical column -> header as found in the file
+    canonical: dict[str, int]  # canonical column -> position of its column in the file
     personal: list[str]  # headers dropped because they hold personal data
-    names: list[str]  # those of them that hold names (used to redact the row's free text)
+    names: list[int]  # positions of those that hold names (used to redact the row's free text)
     unknown: list[str]  # headers dropped because the contract does not know them
 
 
@@ -104,18 +104,20 @@ def kinds() -> list[str]:
 def map_headers(contract: Contract, headers: list[str]) -> HeaderMap:
     """Map a file's headers onto the contract; fail naming any required column that is missing."""
     index = contract.alias_index()
-    canonical: dict[str, str] = {}
+    canonical: dict[str, int] = {}
     personal: list[str] = []
-    names: list[str] = []
+    names: list[int] = []
     unknown: list[str] = []
-    for header in headers:
+    # Positions, not header text: with a header repeated, the first column is used and the
+    # second dropped, and that must be the column read.
+    for position, header in enumerate(headers):
         key = normalise_header(header)
         if key in contract.personal_headers:
             personal.append(header)
             if key in contract.name_headers:
-                names.append(header)
+                names.append(position)
         elif key in index and index[key] not in canonical:
-            canonical[index[key]] = header
+            canonical[index[key]] = position
         else:
             unknown.append(header)
     missing = [c.name for c in contract.columns if c.required and c.name not in canonical]
@@ -124,6 +126,7 @@ def map_headers(contract: Contract, headers: list[str]) -> HeaderMap:
         wanted = "; ".join(f"{name} (e.g. {', '.join(aliases[name][:3])})" for name in missing)
         found = ", ".join(repr(h) for h in headers) or "none"
         raise ExtractError(
-            f"not a {contract.kind} extract: missing required column {wanted}; headers found: {found}"
+            f"not an extract of kind '{contract.kind}': missing required column {wanted}; "
+            f"headers found: {found}"
         )
     return HeaderMap(canonical, personal, names, unknown)

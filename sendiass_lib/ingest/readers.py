@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ import polars as pl
 from .errors import ExtractError
 
 ROW = "__row"  # 1-based data row number (header excluded), kept through validation into rejects
+EXTRA = "__extra_cells"  # cells beyond the header's width in a row (CSV only; such rows are rejected)
 
 
 @dataclass(frozen=True)
@@ -62,17 +64,39 @@ def read_csv(path: Path) -> RawExtract:
     separator = max((",", ";", "\t"), key=header_line.count)
     try:
         rows = pl.read_csv(data, separator=separator, infer_schema=False, has_header=True)
-    except pl.exceptions.PolarsError as exc:
-        first_line = str(exc).strip().splitlines()[0]
-        raise ExtractError(f"{path.name}: not a readable CSV file ({first_line})") from None
+    except pl.exceptions.PolarsError:
+        rows = _read_malformed_csv(data, separator, path.name)
     if not rows.height:
         raise ExtractError(f"{path.name}: the file has a header row but no data rows")
     # Headers as written (polars renames duplicates), read by the csv module's quoting rules.
     headers = [h.strip() for h in next(csv.reader([header_line], delimiter=separator))]
-    if len(headers) != rows.width:  # a header cell with a line break in it: trust polars
-        headers = [h.strip() for h in rows.columns]
-    rows = rows.select(pl.int_range(1, pl.len() + 1, dtype=pl.Int32).alias(ROW), *_cells(rows))
+    cells = [name for name in rows.columns if name != EXTRA]
+    if len(headers) != len(cells):  # a header cell with a line break in it: trust polars
+        headers = [h.strip() for h in cells]
+    extra = [pl.col(EXTRA)] if EXTRA in rows.columns else []
+    rows = rows.select(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int32).alias(ROW),
+        *_cells(rows.drop(EXTRA, strict=False)),
+        *extra,
+    )
     return RawExtract(headers=headers, rows=rows, encoding=encoding)
+
+
+def _read_malformed_csv(data: bytes, separator: str, name: str) -> pl.DataFrame:
+    """The slow, careful path for a CSV polars refuses: rows with more cells than the header keep
+    the header's width and count their extra cells (they are rejected, not lost); an unclosed
+    quote makes row boundaries unknowable, so the file is refused with the line it starts on."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8")), delimiter=separator, strict=True)
+    try:
+        header, *body = list(reader)
+    except csv.Error as exc:
+        raise ExtractError(
+            f"{name}: not a readable CSV file (line {reader.line_num}: {exc}; is a quote never closed?)"
+        ) from None
+    width = len(header)
+    columns = {f"f{i}": [(row[i] if i < len(row) else None) for row in body] for i in range(width)}
+    columns[EXTRA] = [max(len(row) - width, 0) for row in body]
+    return pl.DataFrame(columns, schema={**{f"f{i}": pl.String for i in range(width)}, EXTRA: pl.Int32})
 
 
 def read_xlsx(path: Path, is_header: Callable[[list[str]], bool]) -> RawExtract:

@@ -16,11 +16,12 @@ import polars as pl
 from .. import privacy
 from .contract import Contract, HeaderMap
 from .parse import parse_column, parse_date, parse_level
-from .readers import ROW, RawExtract, column
+from .readers import EXTRA, ROW, RawExtract, column
 
 # Reason codes, in precedence order: a row gets the first that applies.
 REASONS = (
     "total_row",  # a "Total"/"Grand Total" footer, wherever it is in the file
+    "wrong_field_count",  # more cells than the header has (a stray separator): columns unknowable
     "missing_required",  # a required column is empty
     "bad_date",  # a date cell that is not a date (or is impossible: 31/02/2024)
     "bad_level",  # an intervention level other than blank, 1-4 or "Level 1"-"Level 4"
@@ -48,23 +49,23 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
 
     Loaded and rejected rows carry only the stored forms of personal columns (pseudonym, age band,
     redacted text): the raw values exist only in memory, for the checks."""
-    position = {header: i for i, header in enumerate(raw.headers)}
     file_cols = [column(i) for i in range(len(raw.headers))]
     data = raw.rows.filter(~pl.all_horizontal(pl.col(file_cols).is_null()))
 
     text_cols, header_of = [], {}
     for col in contract.columns:
-        header = headers.canonical.get(col.name)
-        header_of[col.name] = header or col.name
-        text = pl.col(column(position[header])) if header else pl.lit(None, pl.String)
+        at = headers.canonical.get(col.name)
+        header_of[col.name] = raw.headers[at] if at is not None else col.name
+        text = pl.col(column(at)) if at is not None else pl.lit(None, pl.String)
         text_cols.append(text.alias(f"{col.name}__text"))
     frame = data.with_columns(*text_cols)
     frame = frame.with_columns(
         *[_typed(frame[f"{col.name}__text"], col.type).alias(col.name) for col in contract.columns],
         __total=pl.col(file_cols[0]).str.contains(_TOTAL).fill_null(False),
+        __extra=pl.col(EXTRA) if EXTRA in frame.columns else pl.lit(0, pl.Int32),
     )
     frame = _copies(frame, file_cols, [f"{k}__text" for k in contract.natural_key])
-    names = [frame[column(position[h])] for h in headers.names]
+    names = [frame[column(at)] for at in headers.names]
     frame = frame.with_columns(
         _stored(frame, col, contract.start_date, service, names).alias(f"{col.store_as}__stored")
         for col in contract.columns
@@ -205,6 +206,11 @@ def _checks(contract: Contract, header_of: dict[str, str], today: date) -> list:
     duplicate = (pl.col("__first_copy") != pl.col(ROW), pl.format("same as row {}", pl.col("__first_copy")))
     checks = [
         ("total_row", pl.col("__total"), pl.lit("footer row")),
+        (
+            "wrong_field_count",
+            pl.col("__extra") > 0,
+            pl.format("{} more cell(s) than the header has", pl.col("__extra")),
+        ),
         ("missing_required", *first_failing(missing)),
         ("bad_date", *first_failing(bad_dates)),
         ("bad_level", *first_failing(bad_levels)),
