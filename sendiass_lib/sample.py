@@ -1,9 +1,11 @@
 """Deterministic synthetic extracts, calibrated to the published figures (sample_targets/*.yaml).
 
 `sendiass sample` writes data/sample/<service>/involvements_<year>.csv as a case-management system
-exports them: human headers, UK dates, UTF-8 with BOM and CRLF line ends. Monthly counts equal the
-published ones exactly; intervention levels of closed involvements match the published percentages
-by largest remainder. Randomness comes only from random.Random(seed).random(), whose stream Python
+exports them: human headers, UK dates, UTF-8 with BOM and CRLF line ends, fake personal columns
+(names, DOB, contact details, notes that mention them) and three bad rows per file (a duplicate, an
+impossible date, a Total footer) that the loader rejects. Loaded monthly counts equal the published
+ones exactly; intervention levels of closed involvements match the published percentages by
+largest remainder. Randomness comes only from random.Random(seed).random(), whose stream Python
 keeps stable, seeded from the service and year, so the same targets always give the same bytes.
 """
 
@@ -22,7 +24,29 @@ import yaml
 from . import config
 
 TARGETS = config.PACKAGE_DIR / "sample_targets" / "involvements.yaml"
-HEADERS = ["Case Ref", "Date Opened", "Date of First Response", "Date Closed", "Level"]
+PEOPLE = config.PACKAGE_DIR / "sample_targets" / "fake_people.yaml"
+HEADERS = [
+    "Case Ref",
+    "Date Opened",
+    "Date of First Response",
+    "Date Closed",
+    "Level",
+    "Client ID",
+    "Parent/Carer Name",
+    "Child Name",
+    "DOB",
+    "Email",
+    "Phone",
+    "Postcode",
+    "Notes",
+]
+NOTES = [
+    "{parent} called about {child}'s EHCP review; call back on {phone}",
+    "Email from {email} asking about SEN support for {child}",
+    "Signposted to IPSEA; {parent} to send the draft plan",
+    "Met {parent} before the school meeting; letter to {postcode}",
+    "{child} (age {age}) excluded twice this term; {parent} wants advice on appeal",
+]
 
 
 def targets() -> dict:
@@ -71,7 +95,7 @@ def involvements(service: str, spec: dict, year: int, months: list[int], open_ta
     level_of = dict(zip(order, levels, strict=True))
 
     prefix = spec["case_prefix"]
-    return [
+    rows = [
         [
             f"{prefix}-{year % 100:02d}-{i + 1:05d}",
             _uk(opened_on),
@@ -81,6 +105,68 @@ def involvements(service: str, spec: dict, year: int, months: list[int], open_ta
         ]
         for i, (opened_on, response, closed) in enumerate(records)
     ]
+    return _with_people_and_bad_rows(rows, opened, service, year, prefix)
+
+
+def _with_people_and_bad_rows(rows, opened, service, year, prefix) -> list[list[str]]:
+    """Fake personal columns for every row, then three rows a real export has and the loader
+    must reject: an exact duplicate, an impossible date and a Total footer. Drawn from a random
+    stream of their own, so the involvement columns above do not change when these do."""
+    rng = random.Random(_seed(service, year) ^ 0x7E0_91E)
+    people = yaml.safe_load(PEOPLE.read_text(encoding="utf-8"))
+    area = people["postcode_areas"].get(service, "ZZ")
+
+    def pick(items):
+        return items[int(rng.random() * len(items))]
+
+    clients = []
+    for row, opened_on in zip(rows, opened, strict=True):
+        if clients and rng.random() < 0.1:  # a family that has been in touch before this year
+            client = pick(clients)
+        else:
+            surname = pick(people["surnames"])
+            first, child = pick(people["first_names"]), pick(people["first_names"])
+            age = 1 + int(rng.random() * 24)
+            client = {
+                "id": f"C{prefix}{year % 100:02d}{len(clients) + 1:04d}",
+                "parent": f"{first} {surname}",
+                "child": f"{child} {surname}",
+                "dob": opened_on - timedelta(days=age * 365 + int(rng.random() * 360)),
+                "email": f"{first}.{surname}@example.org".lower(),
+                "phone": f"07700 900{int(rng.random() * 1000):03d}",
+                "postcode": f"{area}{1 + int(rng.random() * 9)} {int(rng.random() * 9)}"
+                f"{pick('ABDEFGHJLNPQRSTUWXYZ')}{pick('ABDEFGHJLNPQRSTUWXYZ')}",
+            }
+            clients.append(client)
+        note = ""
+        if rng.random() < 0.12:
+            age = (opened_on - client["dob"]).days // 365
+            note = pick(NOTES).format(**{**client, "child": client["child"].split()[0], "age": age})
+        row += [
+            client["id"],
+            client["parent"],
+            client["child"],
+            _uk(client["dob"]),
+            client["email"],
+            client["phone"],
+            client["postcode"],
+            note,
+        ]
+    rows[int(rng.random() * len(rows))][12] = (
+        "<script>alert('pasted from the web form')</script> parent asked about transport"
+    )
+    bad_date = [
+        f"{prefix}-{year % 100:02d}-{len(rows) + 1:05d}",
+        f"31/02/{year}",
+        "",
+        "",
+        "",
+        *rows[0][5:12],
+        "date typed by hand",
+    ]
+    duplicate = list(pick(rows))
+    total = ["Total", str(len(rows)), *[""] * (len(HEADERS) - 2)]
+    return [*rows, duplicate, bad_date, total]
 
 
 def _allocate(n: int, percent: dict) -> list[int]:

@@ -82,3 +82,33 @@ def write_xlsx(folder: Path, name: str, rows: list[list], title_rows: int = 0) -
                 sheet.write(top + r, c, value)
     book.close()
     return path
+
+
+def database_text(db_path: Path) -> str:
+    """Every value of every table as text. DuckDB may compress strings on disk (dictionary, FSST),
+    so searching the file's bytes alone could miss a value; this reads them back through SQL."""
+    with db.connect(db_path) as con:
+        tables = [t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+        return "\n".join(
+            repr(row) for table in tables for row in con.execute(f"SELECT * FROM {table}").fetchall()
+        )
+
+
+def sample_personal_values() -> set[str]:
+    """Every personal value in the committed sample extracts: names (and each word of them),
+    client ids, dates of birth, emails, phone numbers, postcodes."""
+    import csv
+
+    from sendiass_lib import config
+
+    personal = ["Client ID", "Parent/Carer Name", "Child Name", "DOB", "Email", "Phone", "Postcode"]
+    values: set[str] = set()
+    for path in config.SAMPLE_DIR.rglob("*.csv"):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                for column in personal:
+                    if row[column]:
+                        values.add(row[column])
+                        if column.endswith("Name"):
+                            values.update(row[column].split())
+    return values

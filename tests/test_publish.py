@@ -13,7 +13,7 @@ import pytest
 
 from sendiass_lib import db, publish
 from sendiass_lib.ingest.load import load_file
-from tests.conftest import write_extract
+from tests.conftest import sample_personal_values, write_extract
 
 
 class Page(HTMLParser):
@@ -112,6 +112,14 @@ def test_chart_is_inline_svg_with_a_name_and_description(worcs_2024):
     desc = re.search(rf'<desc id="{svg["aria-describedby"]}">(.*?)</desc>', html).group(1)
     assert "busiest month was November (279)" in desc
     assert "No description has been provided" not in html
+
+
+def test_no_fake_personal_value_from_the_sample_is_on_any_page(worcs_2024):
+    values = sample_personal_values()
+    for page in worcs_2024.glob("*.html"):
+        html = page.read_text()
+        found = sorted(v for v in values if v in html)
+        assert not found, (page.name, found[:10])
 
 
 def test_no_code_or_prompts_are_published(worcs_2024):

@@ -5,6 +5,7 @@ import hashlib
 from sendiass_lib import config, db, sample
 from sendiass_lib.metrics import involvements
 from sendiass_lib.metrics.involvements import TOTAL
+from tests.conftest import database_text, sample_personal_values
 
 
 def test_regenerating_the_sample_gives_the_committed_bytes(tmp_path):
@@ -35,10 +36,22 @@ def test_sample_looks_like_a_windows_export():
     assert b"/2024," in data  # UK day-first dates
 
 
-def test_sample_loads_without_rejects_and_is_marked_as_sample(sample_db):
+def test_each_sample_file_has_three_bad_rows_that_are_rejected_and_is_marked_as_sample(sample_db):
     with db.connect(sample_db) as con:
-        rows = con.execute("SELECT sum(rows_rejected), bool_and(is_sample), count(*) FROM loads").fetchone()
-    assert rows == (0, True, 6)
+        loads = con.execute("SELECT bool_and(is_sample), count(*) FROM loads").fetchone()
+        reasons = con.execute(
+            "SELECT load_id, list(reason ORDER BY reason) FROM rejects GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    assert loads == (True, 6)
+    assert [r for _, r in reasons] == [["bad_date", "duplicate", "total_row"]] * 6
+
+
+def test_no_fake_personal_value_from_the_sample_is_in_the_database(sample_db):
+    values = sample_personal_values()
+    assert len(values) > 1000  # names, ids, birth dates, contacts of thousands of fake families
+    text, data = database_text(sample_db), sample_db.read_bytes()
+    found = sorted(v for v in values if v in text or v.encode() in data)
+    assert not found, found[:10]
 
 
 def test_sample_monthly_counts_equal_the_published_ones(sample_db, published):
