@@ -12,7 +12,7 @@ import duckdb
 
 from . import config
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -54,7 +54,28 @@ CREATE TABLE IF NOT EXISTS involvements (
     load_id INTEGER NOT NULL
     -- One row per (service, involvement_id): the loader rejects repeated ids within a file and
     -- replaces earlier rows across files. Not a PRIMARY KEY: its index made a 1M-row load 6x
-    -- slower (bench/ingest.py), and the loader is the only writer.
+    -- slower (bench/ingest.py), and the loader is the only writer. The same holds below.
+);
+CREATE TABLE IF NOT EXISTS training_sessions (
+    service VARCHAR NOT NULL,
+    session_id VARCHAR NOT NULL,
+    session_date DATE NOT NULL,
+    course VARCHAR NOT NULL,
+    audience VARCHAR,
+    format VARCHAR,
+    booked INTEGER CHECK (booked >= 0),
+    attended INTEGER CHECK (attended >= 0),
+    load_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS digital_metrics (
+    service VARCHAR NOT NULL,  -- the service whose folder the extract came from
+    month DATE NOT NULL,  -- first day of the month
+    scope VARCHAR NOT NULL,  -- a service slug, or "joint" for channels shared by services
+    channel VARCHAR NOT NULL,
+    metric VARCHAR NOT NULL,
+    item VARCHAR,
+    value BIGINT NOT NULL CHECK (value >= 0),
+    load_id INTEGER NOT NULL
 );
 """
 

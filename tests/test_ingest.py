@@ -118,8 +118,13 @@ def test_newer_export_replaces_rows_with_the_same_case_ref(tmp_path, con):
 def test_failed_load_leaves_database_as_it_was(tmp_path, con, monkeypatch):
     load(con, write_extract(tmp_path, "involvements_1.csv", [GOOD]))
     before = con.execute("SELECT count(*) FROM loads").fetchone()
-    # The last statement of the transaction fails, after the loads and rejects rows went in.
-    monkeypatch.setattr("sendiass_lib.ingest.load._TABLE", {"involvements": "no_such_table"})
+    # The last statements of the transaction fail, after the loads and rejects rows went in.
+    from dataclasses import replace
+
+    from sendiass_lib.ingest import load as loader
+
+    broken = replace(loader.contract("involvements"), table="no_such_table")
+    monkeypatch.setattr(loader, "contract", lambda kind: broken)
     rows = [["B1", "05/01/2024", "", "", ""], ["B2", "bad", "", "", ""]]
     with pytest.raises(Exception, match="no_such_table"):
         load(con, write_extract(tmp_path, "involvements_2.csv", rows))
@@ -310,3 +315,20 @@ def test_kill_9_during_a_large_load_leaves_the_previous_state_or_the_whole_file(
         if after == (2, 1 + rows):
             break  # the load finished before the kill: the rest would only re-load
     assert killed_mid_load, "no kill landed during the load: make the file bigger"
+
+
+def test_kind_is_the_longest_kind_the_file_name_starts_with(tmp_path):
+    assert kind_of(tmp_path / "training_2024.csv") == "training"
+    assert kind_of(tmp_path / "Digital metrics Jan-Dec 2024.xlsx") == "digital"
+
+
+def test_same_month_written_two_ways_is_one_key(tmp_path, con):
+    header = ["Month", "Scope", "Channel", "Metric", "Value"]
+    rows = [
+        ["Jan-24", "joint", "Website", "Visitors", "10"],
+        ["January 2024", "joint", "Website", "Visitors", "12"],
+    ]
+    path = write_extract(tmp_path, "digital.csv", rows, header=header)
+    result = load_file(con, path, "worcs", "digital", today=TODAY)
+    assert result.rows_loaded == 0
+    assert rejects(con) == [(1, "conflicting_duplicate"), (2, "conflicting_duplicate")]

@@ -60,9 +60,11 @@ def extract_dir(service: str, source: str = "auto") -> tuple[str, Path | None]:
 
 
 def kind_of(path: Path) -> str | None:
-    """The extract kind a file name starts with, or None."""
+    """The extract kind a file name starts with (the longest: 'training_evaluations_2024.csv' is
+    training_evaluations, not training), or None."""
     stem = normalise_header(path.stem).replace("_", " ").replace("-", " ")
-    return next((k for k in kinds() if stem.startswith(k)), None)
+    matches = [k for k in kinds() if stem.startswith(k.replace("_", " "))]
+    return max(matches, key=len, default=None)
 
 
 def ingest_fingerprint() -> str:

@@ -42,6 +42,7 @@ PERSONAL_TYPES = {"pseudonym", "birth_date"}
 @dataclass(frozen=True)
 class Contract:
     kind: str
+    table: str
     natural_key: tuple[str, ...]
     start_date: str | None
     columns: tuple[Column, ...]
@@ -93,7 +94,15 @@ def contract(kind: str) -> Contract:
     groups = raw.get("personal", {})
     names = frozenset(normalise_header(h) for h in groups.get("names", []))
     personal = names | {normalise_header(h) for h in groups.get("other", [])}
-    return Contract(raw["kind"], tuple(raw["natural_key"]), raw.get("start_date"), columns, personal, names)
+    return Contract(
+        kind=raw["kind"],
+        table=raw["table"],
+        natural_key=tuple(raw["natural_key"]),
+        start_date=raw.get("start_date"),
+        columns=columns,
+        personal_headers=personal,
+        name_headers=names,
+    )
 
 
 def kinds() -> list[str]:

@@ -23,8 +23,6 @@ from .validate import validate
 
 log = logging.getLogger(__name__)
 
-_TABLE = {"involvements": "involvements"}
-
 
 @dataclass
 class LoadResult:
@@ -133,9 +131,10 @@ def load_file(
             [result.load_id],
         )
         con.register("new_rows", checked.rows)
-        table, key = _TABLE[kind], ", ".join(spec.natural_key)
+        table = spec.table
+        same_key = " AND ".join(f"t.{k} IS NOT DISTINCT FROM n.{k}" for k in spec.natural_key)
         con.execute(  # upsert by natural key: a newer export replaces the rows it repeats
-            f"DELETE FROM {table} WHERE service = ? AND ({key}) IN (SELECT {key} FROM new_rows)",
+            f"DELETE FROM {table} t USING new_rows n WHERE t.service = ? AND {same_key}",
             [service],
         )
         con.execute(

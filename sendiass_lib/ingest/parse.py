@@ -49,3 +49,43 @@ def parse_level(text: pl.Expr) -> pl.Expr:
     """Intervention level 1-4 from '2', 'Level 2', 'level 2', '2.0'; anything else is null."""
     digits = text.str.strip_chars().str.to_lowercase().str.extract(r"^(?:level\s*)?([1-4])(?:\.0+)?$")
     return digits.cast(pl.Int8, strict=False)
+
+
+def parse_count(text: pl.Expr) -> pl.Expr:
+    """A non-negative whole number from '1234', '1,234', '1234.0'; anything else is null."""
+    bare = text.str.strip_chars().str.replace_all(",", "")
+    return (
+        pl.when(bare.str.contains(r"^\d+(\.0+)?$"))
+        .then(bare.str.extract(r"^(\d+)").cast(pl.Int64, strict=False))
+        .otherwise(None)
+    )
+
+
+_MONTHS = {
+    name: i
+    for i, name in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
+
+
+def parse_month(text: pl.Expr) -> pl.Expr:
+    """The first day of a month from 'Jan-24', 'Jan 2024', 'January 2024', 'Sept 2024', '2024-01',
+    '01/2024', or any full date parse_date accepts (taken as its month); else null."""
+    bare = text.str.strip_chars().str.to_lowercase()
+    named = bare.str.extract_groups(r"^([a-z]{3})[a-z]*[\s/-]+(\d{2}|\d{4})$")
+    month_no = named.struct.field("1").replace_strict(_MONTHS, default=None, return_dtype=pl.Int32)
+    year = named.struct.field("2").cast(pl.Int32, strict=False)
+    year = pl.when(year < 100).then(year + 2000).otherwise(year)
+    numeric = bare.str.extract_groups(r"^(?:(\d{4})-(\d{1,2})|(\d{1,2})/(\d{4}))$")
+    n_year = pl.coalesce(numeric.struct.field("1"), numeric.struct.field("4")).cast(pl.Int32)
+    n_month = pl.coalesce(numeric.struct.field("2"), numeric.struct.field("3")).cast(pl.Int32)
+
+    # Built as text and parsed leniently: a when/then evaluates every branch on every row, and
+    # pl.date() would raise on a row like '2024-13' even where its branch is not taken.
+    def first_of(y: pl.Expr, m: pl.Expr) -> pl.Expr:
+        return pl.format("{}-{}-01", y, m).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+
+    return pl.coalesce(
+        first_of(year, month_no), first_of(n_year, n_month), parse_date(text).dt.truncate("1mo")
+    )

@@ -15,7 +15,7 @@ import polars as pl
 
 from .. import privacy
 from .contract import Contract, HeaderMap
-from .parse import parse_column, parse_date, parse_level
+from .parse import parse_column, parse_count, parse_date, parse_level, parse_month
 from .readers import EXTRA, ROW, RawExtract, column
 
 # Reason codes, in precedence order: a row gets the first that applies.
@@ -25,13 +25,20 @@ REASONS = (
     "missing_required",  # a required column is empty
     "bad_date",  # a date cell that is not a date (or is impossible: 31/02/2024)
     "bad_level",  # an intervention level other than blank, 1-4 or "Level 1"-"Level 4"
+    "bad_number",  # a count that is not a whole number of 0 or more
     "future_date",  # opened after the day of the load
     "date_order",  # first response or closure before the opening date
     "conflicting_duplicate",  # the same id on rows that differ: every copy is rejected
     "duplicate",  # a row identical to an earlier one in every column: the first copy loads
 )
 
-_PARSERS = {"date": parse_date, "birth_date": parse_date, "level": parse_level}
+_PARSERS = {
+    "date": parse_date,
+    "birth_date": parse_date,
+    "month": parse_month,
+    "level": parse_level,
+    "count": parse_count,
+}
 _TOTAL = r"(?i)^(grand\s+)?totals?\s*:?$"
 
 
@@ -64,7 +71,9 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
         __total=pl.col(file_cols[0]).str.contains(_TOTAL).fill_null(False),
         __extra=pl.col(EXTRA) if EXTRA in frame.columns else pl.lit(0, pl.Int32),
     )
-    frame = _copies(frame, file_cols, [f"{k}__text" for k in contract.natural_key])
+    # Keys compare as typed values ("Jan-24" and "January 2024" are one month), null included
+    # (an optional key part); a row whose key did not parse is rejected before conflicts count.
+    frame = _copies(frame, file_cols, list(contract.natural_key))
     names = [frame[column(at)] for at in headers.names]
     frame = frame.with_columns(
         _stored(frame, col, contract.start_date, service, names).alias(f"{col.store_as}__stored")
@@ -132,7 +141,7 @@ def _copies(frame: pl.DataFrame, file_cols: list[str], key: list[str]) -> pl.Dat
         return frame.with_columns(
             __first_copy=pl.col(ROW), __versions=pl.lit(1, pl.UInt32), __copies=pl.lit(1, pl.UInt32)
         )
-    candidates = frame.filter(hashed.is_duplicated() & pl.all_horizontal(pl.col(key).is_not_null()))
+    candidates = frame.filter(hashed.is_duplicated())
     stats = candidates.select(
         ROW,
         __first_copy=pl.col(ROW).first().over(pl.struct(file_cols)),
@@ -174,12 +183,17 @@ def _checks(contract: Contract, header_of: dict[str, str], today: date) -> list:
     bad_dates = [
         (text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
         for c in columns
-        if c.type in ("date", "birth_date")
+        if c.type in ("date", "birth_date", "month")
     ]
     bad_levels = [
         (text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
         for c in columns
         if c.type == "level"
+    ]
+    bad_numbers = [
+        (text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
+        for c in columns
+        if c.type == "count"
     ]
     start = contract.start_date
     order = [
@@ -198,9 +212,9 @@ def _checks(contract: Contract, header_of: dict[str, str], today: date) -> list:
         if start and c.type == "birth_date"
     ]
     future = (pl.col(start) > pl.lit(today), quoted(start)) if start else (pl.lit(False), pl.lit(None))
-    key_text = pl.concat_str([text(k) for k in contract.natural_key], separator=" / ")
+    key_text = pl.concat_str([text(k) for k in contract.natural_key], separator=" / ", ignore_nulls=True)
     conflict = (
-        (pl.col("__versions") > 1) & key_text.is_not_null(),
+        pl.col("__versions") > 1,
         pl.format("{} rows share id '{}' but differ", pl.col("__copies"), key_text),
     )
     duplicate = (pl.col("__first_copy") != pl.col(ROW), pl.format("same as row {}", pl.col("__first_copy")))
@@ -214,6 +228,7 @@ def _checks(contract: Contract, header_of: dict[str, str], today: date) -> list:
         ("missing_required", *first_failing(missing)),
         ("bad_date", *first_failing(bad_dates)),
         ("bad_level", *first_failing(bad_levels)),
+        ("bad_number", *first_failing(bad_numbers)),
         ("future_date", future[0], pl.format("{} is after the load date {}", future[1], pl.lit(str(today)))),
         ("date_order", *first_failing(order)),
         ("conflicting_duplicate", *conflict),
