@@ -53,6 +53,7 @@ class Service:
     name: str
     area: str
     reporting_year: str
+    evaluation_scale: tuple[int, int] = (1, 4)  # lowest and highest rating on its forms
 
 
 @cache
@@ -69,6 +70,7 @@ def services() -> dict[str, Service]:
             name=str(raw["name"]),
             area=str(raw.get("area", raw["name"])),
             reporting_year=str(raw.get("reporting_year", "calendar")),
+            evaluation_scale=tuple(raw.get("evaluation_scale", (1, 4))),
         )
     return found
 

@@ -12,7 +12,7 @@ import duckdb
 
 from . import config
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -66,6 +66,42 @@ CREATE TABLE IF NOT EXISTS training_sessions (
     booked INTEGER CHECK (booked >= 0),
     attended INTEGER CHECK (attended >= 0),
     load_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS evaluations (
+    service VARCHAR NOT NULL,
+    response_id VARCHAR NOT NULL,
+    returned_on DATE NOT NULL,
+    involvement_id VARCHAR,
+    comments VARCHAR,  -- redacted free text
+    load_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS evaluation_ratings (
+    service VARCHAR NOT NULL,
+    response_id VARCHAR NOT NULL,
+    question VARCHAR NOT NULL,  -- Q1, Q2, ... as numbered on the form
+    rating INTEGER NOT NULL,
+    scale_min INTEGER NOT NULL,  -- the service's scale when the form was loaded
+    scale_max INTEGER NOT NULL,
+    load_id INTEGER NOT NULL,
+    CHECK (rating BETWEEN scale_min AND scale_max)
+);
+CREATE TABLE IF NOT EXISTS training_evaluations (
+    service VARCHAR NOT NULL,
+    response_id VARCHAR NOT NULL,
+    returned_on DATE NOT NULL,
+    session_id VARCHAR,
+    comments VARCHAR,  -- redacted free text
+    load_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS training_evaluation_ratings (
+    service VARCHAR NOT NULL,
+    response_id VARCHAR NOT NULL,
+    question VARCHAR NOT NULL,
+    rating INTEGER NOT NULL,
+    scale_min INTEGER NOT NULL,
+    scale_max INTEGER NOT NULL,
+    load_id INTEGER NOT NULL,
+    CHECK (rating BETWEEN scale_min AND scale_max)
 );
 CREATE TABLE IF NOT EXISTS digital_metrics (
     service VARCHAR NOT NULL,  -- the service whose folder the extract came from

@@ -42,16 +42,16 @@ def test_corpus_case(case, tmp_path):
     load_file(con, CORPUS / SPEC["baseline"], "worcs", "involvements", today=TODAY)
     before = snapshot(con)
 
-    kind = case.get("kind", "involvements")
+    kind, service = case.get("kind", "involvements"), case.get("service", "worcs")
     if "error" in case:
         with pytest.raises(ExtractError) as refused:
-            load_file(con, CORPUS / case["file"], "worcs", kind, today=TODAY)
+            load_file(con, CORPUS / case["file"], service, kind, today=TODAY)
         assert case["error"] in str(refused.value)
         assert len(str(refused.value).splitlines()) == 1
         assert snapshot(con) == before
         return
 
-    result = load_file(con, CORPUS / case["file"], "worcs", kind, today=TODAY)
+    result = load_file(con, CORPUS / case["file"], service, kind, today=TODAY)
     assert (result.rows_in, result.rows_loaded) == (case["rows_in"], case["loaded"])
     assert result.rows_in == result.rows_loaded + result.rows_rejected
     rejects = con.execute(
@@ -65,6 +65,11 @@ def test_corpus_case(case, tmp_path):
             [result.load_id],
         ).fetchall()
         assert [str(v) if isinstance(v, date) else v for (v,) in values] == expected, column
+    if "ratings" in case:
+        answers = con.execute(
+            f"SELECT count(*) FROM {spec.questions.table} WHERE load_id = ?", [result.load_id]
+        ).fetchone()
+        assert answers == (case["ratings"],)
     con.close()
     data, dump = db_path.read_bytes(), database_text(db_path)
     for text in case.get("absent", []):

@@ -6,7 +6,7 @@ The contracts are data files (ingest/contracts/<kind>.yaml) an analyst can exten
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -40,6 +40,20 @@ PERSONAL_TYPES = {"pseudonym", "birth_date"}
 
 
 @dataclass(frozen=True)
+class Questions:
+    """Rating columns found by header pattern (Q1 ... Qn), stored one row per answer in `table`."""
+
+    pattern: re.Pattern
+    table: str
+    not_answered: frozenset[str]  # lower-case answers meaning "not answered"
+
+    def key(self, normalised_header: str) -> str | None:
+        """'Q7' for a header like 'q 7 how easy was it to get in contact?', else None."""
+        found = self.pattern.match(normalised_header)
+        return f"Q{int(found.group(1))}" if found else None
+
+
+@dataclass(frozen=True)
 class Contract:
     kind: str
     table: str
@@ -48,6 +62,7 @@ class Contract:
     columns: tuple[Column, ...]
     personal_headers: frozenset[str]  # normalised; every personal header
     name_headers: frozenset[str]  # normalised; the personal headers that hold names
+    questions: Questions | None = None
 
     def is_header(self, cells: list[str]) -> bool:
         """Whether a row of cells is this kind's header: it names every required column."""
@@ -72,6 +87,7 @@ class HeaderMap:
     personal: list[str]  # headers dropped because they hold personal data
     names: list[int]  # positions of those that hold names (used to redact the row's free text)
     unknown: list[str]  # headers dropped because the contract does not know them
+    questions: dict[str, int] = field(default_factory=dict)  # "Q7" -> position of its column
 
 
 @cache
@@ -102,6 +118,15 @@ def contract(kind: str) -> Contract:
         columns=columns,
         personal_headers=personal,
         name_headers=names,
+        questions=(
+            Questions(
+                re.compile(raw["questions"]["pattern"]),
+                raw["questions"]["table"],
+                frozenset(a.lower() for a in raw["questions"].get("not_answered", [])),
+            )
+            if "questions" in raw
+            else None
+        ),
     )
 
 
@@ -117,6 +142,7 @@ def map_headers(contract: Contract, headers: list[str]) -> HeaderMap:
     personal: list[str] = []
     names: list[int] = []
     unknown: list[str] = []
+    questions: dict[str, int] = {}
     # Positions, not header text: with a header repeated, the first column is used and the
     # second dropped, and that must be the column read.
     for position, header in enumerate(headers):
@@ -127,6 +153,8 @@ def map_headers(contract: Contract, headers: list[str]) -> HeaderMap:
                 names.append(position)
         elif key in index and index[key] not in canonical:
             canonical[index[key]] = position
+        elif contract.questions and (q := contract.questions.key(key)) and q not in questions:
+            questions[q] = position
         else:
             unknown.append(header)
     missing = [c.name for c in contract.columns if c.required and c.name not in canonical]
@@ -138,4 +166,4 @@ def map_headers(contract: Contract, headers: list[str]) -> HeaderMap:
             f"not an extract of kind '{contract.kind}': missing required column {wanted}; "
             f"headers found: {found}"
         )
-    return HeaderMap(canonical, personal, names, unknown)
+    return HeaderMap(canonical, personal, names, unknown, questions)

@@ -52,6 +52,26 @@ class LoadResult:
         return text
 
 
+def _store_ratings(con, spec, service: str, load_id: int, asked: dict[str, int]) -> None:
+    """One row per answered question of the forms just loaded, replacing those forms' old answers."""
+    parent = spec.natural_key[0]
+    scale_min, scale_max = config.service(service).evaluation_scale
+    con.execute(
+        f"DELETE FROM {spec.questions.table} t USING new_rows n "
+        f"WHERE t.service = ? AND t.{parent} = n.{parent}",
+        [service],
+    )
+    if not asked:
+        return
+    con.execute(  # UNPIVOT leaves out unanswered (null) questions
+        f"""INSERT INTO {spec.questions.table}
+            SELECT ?, {parent}, question, rating, ?, ?, ?
+            FROM (UNPIVOT (SELECT {parent}, {", ".join(asked)} FROM new_rows)
+                  ON {", ".join(asked)} INTO NAME question VALUE rating)""",
+        [service, scale_min, scale_max, load_id],
+    )
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -142,6 +162,8 @@ def load_file(
             f"SELECT ?, {', '.join(columns)}, ? FROM new_rows",
             [service, result.load_id],
         )
+        if spec.questions:
+            _store_ratings(con, spec, service, result.load_id, headers.questions)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -13,7 +13,7 @@ from datetime import date
 
 import polars as pl
 
-from .. import privacy
+from .. import config, privacy
 from .contract import Contract, HeaderMap
 from .parse import parse_column, parse_count, parse_date, parse_level, parse_month
 from .readers import EXTRA, ROW, RawExtract, column
@@ -26,6 +26,7 @@ REASONS = (
     "bad_date",  # a date cell that is not a date (or is impossible: 31/02/2024)
     "bad_level",  # an intervention level other than blank, 1-4 or "Level 1"-"Level 4"
     "bad_number",  # a count that is not a whole number of 0 or more
+    "bad_rating",  # an answer off the service's evaluation scale (blank is "not answered")
     "future_date",  # opened after the day of the load
     "date_order",  # first response or closure before the opening date
     "conflicting_duplicate",  # the same id on rows that differ: every copy is rejected
@@ -65,9 +66,17 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
         header_of[col.name] = raw.headers[at] if at is not None else col.name
         text = pl.col(column(at)) if at is not None else pl.lit(None, pl.String)
         text_cols.append(text.alias(f"{col.name}__text"))
+    asked = dict(sorted(headers.questions.items(), key=lambda q: int(q[0][1:])))  # Q1, Q2, ... Q10
+    skipped = list(contract.questions.not_answered) if contract.questions else []
+    for q, at in asked.items():
+        header_of[q] = raw.headers[at]
+        answer = pl.col(column(at))
+        answer = pl.when(answer.str.to_lowercase().is_in(skipped)).then(None).otherwise(answer)
+        text_cols.append(answer.alias(f"{q}__text"))
     frame = data.with_columns(*text_cols)
     frame = frame.with_columns(
         *[_typed(frame[f"{col.name}__text"], col.type).alias(col.name) for col in contract.columns],
+        *[_typed(frame[f"{q}__text"], "count").alias(q) for q in asked],
         __total=pl.col(file_cols[0]).str.contains(_TOTAL).fill_null(False),
         __extra=pl.col(EXTRA) if EXTRA in frame.columns else pl.lit(0, pl.Int32),
     )
@@ -80,14 +89,15 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
         for col in contract.columns
     )
 
-    checks = _checks(contract, header_of, today)
+    scale = config.service(service).evaluation_scale
+    checks = _checks(contract, header_of, today, list(asked), scale)
     reason = pl.lit(None, pl.String)
     for code, failed, _ in reversed(checks):
         reason = pl.when(failed).then(pl.lit(code)).otherwise(reason)
     frame = frame.with_columns(__reason=reason)
 
     stored = [pl.col(f"{c.store_as}__stored").alias(c.store_as) for c in contract.columns]
-    rows = frame.filter(pl.col("__reason").is_null()).select(ROW, *stored)
+    rows = frame.filter(pl.col("__reason").is_null()).select(ROW, *stored, *asked)
     # Details are text per row: written only for the rejected rows, not for every row checked.
     detail = pl.lit(None, pl.String)
     for _, failed, why in reversed(checks):
@@ -95,9 +105,12 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
     rejected = frame.filter(pl.col("__reason").is_not_null()).with_columns(__detail=detail)
     # A rejected row keeps what a loaded row would: personal columns only in their stored form.
     values = rejected.select(
-        pl.col(f"{c.store_as}__stored").cast(pl.String).alias(header_of[c.name])
-        for c in contract.columns
-        if c.name in headers.canonical
+        *[
+            pl.col(f"{c.store_as}__stored").cast(pl.String).alias(header_of[c.name])
+            for c in contract.columns
+            if c.name in headers.canonical
+        ],
+        *[pl.col(f"{q}__text").alias(header_of[q]) for q in asked],
     ).to_dicts()
     rejects = pl.DataFrame(
         {
@@ -155,7 +168,13 @@ def _copies(frame: pl.DataFrame, file_cols: list[str], key: list[str]) -> pl.Dat
     )
 
 
-def _checks(contract: Contract, header_of: dict[str, str], today: date) -> list:
+def _checks(
+    contract: Contract,
+    header_of: dict[str, str],
+    today: date,
+    questions: list[str],
+    scale: tuple[int, int],
+) -> list:
     """(reason, failed, detail) triples in REASONS order, as polars expressions."""
 
     def text(name: str) -> pl.Expr:
@@ -189,6 +208,14 @@ def _checks(contract: Contract, header_of: dict[str, str], today: date) -> list:
         (text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
         for c in columns
         if c.type == "level"
+    ]
+    low, high = scale
+    bad_ratings = [
+        (
+            text(q).is_not_null() & ~pl.col(q).is_between(low, high).fill_null(False),
+            pl.format("{} (scale {}-{})", quoted(q), pl.lit(low), pl.lit(high)),
+        )
+        for q in questions
     ]
     bad_numbers = [
         (text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
@@ -229,6 +256,7 @@ def _checks(contract: Contract, header_of: dict[str, str], today: date) -> list:
         ("bad_date", *first_failing(bad_dates)),
         ("bad_level", *first_failing(bad_levels)),
         ("bad_number", *first_failing(bad_numbers)),
+        ("bad_rating", *first_failing(bad_ratings)),
         ("future_date", future[0], pl.format("{} is after the load date {}", future[1], pl.lit(str(today)))),
         ("date_order", *first_failing(order)),
         ("conflicting_duplicate", *conflict),
