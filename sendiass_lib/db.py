@@ -12,7 +12,7 @@ import duckdb
 
 from . import config
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -55,6 +55,16 @@ CREATE TABLE IF NOT EXISTS involvements (
     -- One row per (service, involvement_id): the loader rejects repeated ids within a file and
     -- replaces earlier rows across files. Not a PRIMARY KEY: its index made a 1M-row load 6x
     -- slower (bench/ingest.py), and the loader is the only writer. The same holds below.
+);
+CREATE TABLE IF NOT EXISTS involvement_labels (
+    service VARCHAR NOT NULL,
+    involvement_id VARCHAR NOT NULL,
+    field VARCHAR NOT NULL,  -- reasons, sen_types, caller_type, contact_method, heard_about
+    raw_label VARCHAR NOT NULL,  -- as written in the extract
+    label VARCHAR NOT NULL,  -- the taxonomy's label, or 'Unmapped'
+    code VARCHAR,  -- e.g. the DfE primary need code of a SEN type
+    list VARCHAR,  -- the taxonomy list in force on the opening date (reasons changed in Apr 2024)
+    load_id INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS training_sessions (
     service VARCHAR NOT NULL,

@@ -65,6 +65,13 @@ def test_corpus_case(case, tmp_path):
             [result.load_id],
         ).fetchall()
         assert [str(v) if isinstance(v, date) else v for (v,) in values] == expected, column
+    if "labels" in case:
+        stored = con.execute(
+            f"SELECT {spec.natural_key[0]}, field, raw_label, label FROM {spec.labels_table} "
+            "WHERE load_id = ? ORDER BY ALL",
+            [result.load_id],
+        ).fetchall()
+        assert [list(r) for r in stored] == case["labels"]
     if "ratings" in case:
         answers = con.execute(
             f"SELECT count(*) FROM {spec.questions.table} WHERE load_id = ?", [result.load_id]

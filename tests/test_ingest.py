@@ -332,3 +332,37 @@ def test_same_month_written_two_ways_is_one_key(tmp_path, con):
     result = load_file(con, path, "worcs", "digital", today=TODAY)
     assert result.rows_loaded == 0
     assert rejects(con) == [(1, "conflicting_duplicate"), (2, "conflicting_duplicate")]
+
+
+def test_unmapped_labels_are_loaded_and_named_in_the_summary(tmp_path, con):
+    header = ["Case Ref", "Date Opened", "SEN Type", "Caller Type"]
+    rows = [["A1", "05/01/2024", "ASD;Narcolepsy", "Gran"], ["A2", "06/01/2024", "Narcolepsy", "Parent"]]
+    result = load(con, write_extract(tmp_path, "involvements.csv", rows, header=header))
+    assert result.unmapped == {("sen_types", "Narcolepsy"): 2, ("caller_type", "Gran"): 1}
+    assert "3 unmapped label(s), loaded as Unmapped: sen_types 'Narcolepsy' 2" in result.summary()
+
+
+def test_an_alias_added_to_a_taxonomy_file_maps_the_label_with_no_code_change(tmp_path, con, monkeypatch):
+    import shutil
+
+    from sendiass_lib import labels
+
+    folder = tmp_path / "taxonomies"
+    shutil.copytree(labels.TAXONOMY_DIR, folder)
+    original = (labels.TAXONOMY_DIR / "sen_types.yaml").read_text()
+    (folder / "sen_types.yaml").write_text(
+        original.replace(
+            "{label: Medical, code: OTH, aliases: [", "{label: Medical, code: OTH, aliases: [Narcolepsy, "
+        )
+    )
+    monkeypatch.setattr(labels, "TAXONOMY_DIR", folder)
+    labels.taxonomy.cache_clear()
+    try:
+        header = ["Case Ref", "Date Opened", "SEN Type"]
+        load(
+            con,
+            write_extract(tmp_path, "involvements.csv", [["A1", "05/01/2024", "Narcolepsy"]], header=header),
+        )
+        assert con.execute("SELECT label, code FROM involvement_labels").fetchall() == [("Medical", "OTH")]
+    finally:
+        labels.taxonomy.cache_clear()

@@ -29,6 +29,12 @@ class Column:
     required: bool
     aliases: tuple[str, ...]
     store_as: str  # the database column (a pseudonym or age band for personal columns)
+    taxonomy: str | None = None  # label columns: the taxonomy their labels are mapped onto
+
+    @property
+    def is_label(self) -> bool:
+        """Stored one row per label in the contract's labels table, not in its own table."""
+        return self.type in LABEL_TYPES
 
     @property
     def personal(self) -> bool:
@@ -37,6 +43,7 @@ class Column:
 
 
 PERSONAL_TYPES = {"pseudonym", "birth_date"}
+LABEL_TYPES = {"label", "labels"}  # one label per cell; several, split on ";"
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,7 @@ class Contract:
     personal_headers: frozenset[str]  # normalised; every personal header
     name_headers: frozenset[str]  # normalised; the personal headers that hold names
     questions: Questions | None = None
+    labels_table: str | None = None
 
     def is_header(self, cells: list[str]) -> bool:
         """Whether a row of cells is this kind's header: it names every required column."""
@@ -104,6 +112,7 @@ def contract(kind: str) -> Contract:
             required=bool(spec.get("required", False)),
             aliases=tuple(spec.get("aliases", ())),
             store_as=spec.get("store_as", name),
+            taxonomy=spec.get("taxonomy"),
         )
         for name, spec in raw["columns"].items()
     )
@@ -118,6 +127,7 @@ def contract(kind: str) -> Contract:
         columns=columns,
         personal_headers=personal,
         name_headers=names,
+        labels_table=raw.get("labels_table"),
         questions=(
             Questions(
                 re.compile(raw["questions"]["pattern"]),

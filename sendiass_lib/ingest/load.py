@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from .. import config
 from .contract import contract, map_headers
@@ -37,6 +38,7 @@ class LoadResult:
     rows_rejected: int = 0
     reasons: Counter = field(default_factory=Counter)
     dropped_unknown: list[str] = field(default_factory=list)
+    unmapped: Counter = field(default_factory=Counter)  # (column, raw label) -> rows
 
     def summary(self) -> str:
         """One line for a terminal: rows in / loaded / rejected and the top reasons."""
@@ -49,6 +51,9 @@ class LoadResult:
         if self.reasons:
             top = ", ".join(f"{code} {n}" for code, n in self.reasons.most_common(3))
             text += f" ({top})"
+        if self.unmapped:
+            top = ", ".join(f"{column} '{label}' {n}" for (column, label), n in self.unmapped.most_common(3))
+            text += f"; {sum(self.unmapped.values())} unmapped label(s), loaded as Unmapped: {top}"
         return text
 
 
@@ -70,6 +75,24 @@ def _store_ratings(con, spec, service: str, load_id: int, asked: dict[str, int])
                   ON {", ".join(asked)} INTO NAME question VALUE rating)""",
         [service, scale_min, scale_max, load_id],
     )
+
+
+def _store_labels(con, spec, service: str, load_id: int, labels) -> None:
+    """The loaded rows' labels, replacing any earlier labels of the same records."""
+    key = spec.natural_key[0]
+    con.execute(
+        f"DELETE FROM {spec.labels_table} t USING new_rows n WHERE t.service = ? AND t.{key} = n.{key}",
+        [service],
+    )
+    con.register("new_labels", labels)
+    try:
+        con.execute(
+            f"INSERT INTO {spec.labels_table} SELECT ?, {key}, field, raw_label, label, code, list, ? "
+            "FROM new_labels",
+            [service, load_id],
+        )
+    finally:
+        con.unregister("new_labels")
 
 
 def file_sha256(path: Path) -> str:
@@ -124,8 +147,13 @@ def load_file(
     result.rows_rejected = checked.rejects.height
     result.reasons = Counter(checked.rejects["reason"].to_list())
     result.dropped_unknown = headers.unknown
+    if checked.labels is not None:
+        unmapped = checked.labels.filter(pl.col("label") == "Unmapped")
+        result.unmapped = Counter(
+            zip(unmapped["field"].to_list(), unmapped["raw_label"].to_list(), strict=True)
+        )
 
-    columns = [c.store_as for c in spec.columns]
+    columns = [c.store_as for c in spec.columns if not c.is_label]
     con.execute("BEGIN TRANSACTION")
     try:
         result.load_id = con.execute(
@@ -164,6 +192,8 @@ def load_file(
         )
         if spec.questions:
             _store_ratings(con, spec, service, result.load_id, headers.questions)
+        if checked.labels is not None:
+            _store_labels(con, spec, service, result.load_id, checked.labels)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

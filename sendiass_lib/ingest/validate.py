@@ -14,6 +14,7 @@ from datetime import date
 import polars as pl
 
 from .. import config, privacy
+from .. import labels as labels_module
 from .contract import Contract, HeaderMap
 from .parse import parse_column, parse_count, parse_date, parse_level, parse_month
 from .readers import EXTRA, ROW, RawExtract, column
@@ -50,6 +51,7 @@ class Validated:
     rows: pl.DataFrame
     rejects: pl.DataFrame
     rows_in: int
+    labels: pl.DataFrame | None = None  # natural key, field, raw_label, label, code, list
 
 
 def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: date, service: str) -> Validated:
@@ -96,8 +98,19 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
         reason = pl.when(failed).then(pl.lit(code)).otherwise(reason)
     frame = frame.with_columns(__reason=reason)
 
-    stored = [pl.col(f"{c.store_as}__stored").alias(c.store_as) for c in contract.columns]
-    rows = frame.filter(pl.col("__reason").is_null()).select(ROW, *stored, *asked)
+    stored = [c.store_as for c in contract.columns if not c.is_label]
+    label_text = [f"{c.name}__text" for c in contract.columns if c.is_label]
+    # Only what loaded rows and their labels need is carried through the filter (copying every
+    # working column of a million rows cost more than the checks).
+    kept = frame.select(
+        ROW,
+        "__reason",
+        *[pl.col(f"{name}__stored").alias(name) for name in stored],
+        *asked,
+        *label_text,
+    ).filter(pl.col("__reason").is_null())
+    rows = kept.select(ROW, *stored, *asked)
+    labels = _labels(kept, contract, present=set(headers.canonical))
     # Details are text per row: written only for the rejected rows, not for every row checked.
     detail = pl.lit(None, pl.String)
     for _, failed, why in reversed(checks):
@@ -121,7 +134,39 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
         },
         schema={"row_number": pl.Int32, "reason": pl.String, "detail": pl.String, "row_values": pl.String},
     )
-    return Validated(rows=rows, rejects=rejects, rows_in=data.height)
+    return Validated(rows=rows, rejects=rejects, rows_in=data.height, labels=labels)
+
+
+def _labels(kept: pl.DataFrame, contract: Contract, present: set[str]) -> pl.DataFrame | None:
+    """One row per label of the loaded rows' label columns, mapped onto each column's taxonomy
+    (on the row's start date, so the reasons list in force then applies)."""
+    if not any(c.is_label for c in contract.columns):
+        return None
+    columns = [c for c in contract.columns if c.is_label and c.name in present]
+    key = list(contract.natural_key)
+    on = pl.col(contract.start_date) if contract.start_date else pl.lit(date.today())
+    parts = []
+    for col in columns:
+        raw = kept.select(*key, on.alias("on"), pl.col(f"{col.name}__text").alias("raw_label"))
+        if col.type == "labels":
+            raw = raw.with_columns(pl.col("raw_label").str.split(";")).explode("raw_label")
+        raw = raw.with_columns(pl.col("raw_label").str.strip_chars()).filter(
+            pl.col("raw_label").str.len_chars() > 0
+        )
+        if raw.is_empty():  # the column is absent or blank: nothing to map
+            continue
+        mapped = labels_module.map_labels(raw, col.taxonomy)
+        parts.append(
+            mapped.select(*key, pl.lit(col.name).alias("field"), "raw_label", "label", "code", "list")
+        )
+    empty = {k: kept.schema[k] for k in key} | {
+        "field": pl.String,
+        "raw_label": pl.String,
+        "label": pl.String,
+        "code": pl.String,
+        "list": pl.String,
+    }
+    return pl.concat(parts) if parts else pl.DataFrame(schema=empty)
 
 
 def _typed(text: pl.Series, kind: str) -> pl.Series:

@@ -1,0 +1,94 @@
+"""Label columns: raw labels from extracts mapped onto the taxonomies in taxonomies/*.yaml.
+
+A taxonomy holds one or more lists (reasons for contact changed on 1 April 2024); each list has an
+optional `from`/`until` date and labels with aliases and, for SEN types, a DfE code. A raw label
+matches a label or alias ignoring case, repeated spaces and spaces around '/', '-' and '&', in the
+list in force on the record's date. One that matches nothing is kept as label "Unmapped" with its
+raw text, so it can be listed and fixed by adding an alias: never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache
+
+import polars as pl
+import yaml
+
+from . import config
+
+TAXONOMY_DIR = config.PACKAGE_DIR / "taxonomies"
+UNMAPPED = "Unmapped"
+
+
+def label_key(text: str) -> str:
+    """'Ed Psych/ Advisor teacher' and 'ed psych/advisor  teacher' -> 'ed psych/advisor teacher'."""
+    text = re.sub(r"\s+", " ", text.lower()).strip()
+    return re.sub(r" ?([/&-]) ?", r"\1", text)
+
+
+def label_key_expr(text: pl.Expr) -> pl.Expr:
+    """label_key for a polars column (the same rules)."""
+    spaced = text.str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
+    return spaced.str.replace_all(r" ?([/&-]) ?", "$1")
+
+
+@cache
+def taxonomy(name: str) -> pl.DataFrame:
+    """The taxonomy as a lookup table: list, valid_from, valid_until, key, label, code."""
+    path = TAXONOMY_DIR / f"{name}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in TAXONOMY_DIR.glob("*.yaml")))
+        raise ValueError(f"unknown taxonomy '{name}'; valid: {known}")
+    rows = []
+    for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["lists"]:
+        start, end = entry.get("from", date.min), entry.get("until", date.max)
+        seen: dict[str, str] = {}
+        for item in entry["labels"]:
+            for spelling in (item["label"], *item.get("aliases", ())):
+                key = label_key(str(spelling))
+                if seen.get(key, item["label"]) != item["label"]:
+                    raise ValueError(
+                        f"{path.name}: '{spelling}' is given for both '{seen[key]}' and "
+                        f"'{item['label']}' in list '{entry['name']}'"
+                    )
+                seen[key] = item["label"]
+                rows.append((entry["name"], start, end, key, item["label"], item.get("code")))
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "list": pl.String,
+            "valid_from": pl.Date,
+            "valid_until": pl.Date,
+            "key": pl.String,
+            "label": pl.String,
+            "code": pl.String,
+        },
+        orient="row",
+    )
+    return frame.unique(subset=["list", "key"], keep="first", maintain_order=True)
+
+
+def map_labels(raw: pl.DataFrame, name: str) -> pl.DataFrame:
+    """Map `raw` (columns raw_label, on, plus any others kept as they are) onto taxonomy `name`:
+    adds label (or "Unmapped"), code and list (the list in force on the date `on`)."""
+    lookup = taxonomy(name)
+    keyed = raw.with_row_index("__i").with_columns(__key=label_key_expr(pl.col("raw_label")))
+    matched = keyed.join(lookup, left_on="__key", right_on="key", how="inner").filter(
+        pl.col("on").is_between(pl.col("valid_from"), pl.col("valid_until"))
+    )
+    lists = lookup.select("list", "valid_from", "valid_until").unique(maintain_order=True)
+    in_force = keyed.join_where(
+        lists, pl.col("on") >= pl.col("valid_from"), pl.col("on") <= pl.col("valid_until")
+    ).select("__i", pl.col("list").alias("__list"))
+    return (
+        keyed.join(matched.select("__i", "label", "code", "list"), on="__i", how="left")
+        .join(in_force, on="__i", how="left")
+        .with_columns(
+            pl.col("label").fill_null(UNMAPPED),
+            pl.col("list").fill_null(pl.col("__list")),
+        )
+        .sort("__i")
+        .drop("__i", "__key", "__list")
+    )
