@@ -101,14 +101,18 @@ def sample_personal_values() -> set[str]:
 
     from sendiass_lib import config
 
-    personal = ["Client ID", "Parent/Carer Name", "Child Name", "DOB", "Email", "Phone", "Postcode"]
+    personal = {
+        "involvements": ["Client ID", "Parent/Carer Name", "Child Name", "DOB", "Email", "Phone", "Postcode"],
+        "training": ["Trainer Name"],
+    }
     values: set[str] = set()
-    for path in config.SAMPLE_DIR.rglob("*.csv"):
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            for row in csv.DictReader(handle):
-                for column in personal:
-                    if row[column]:
-                        values.add(row[column])
-                        if column.endswith("Name"):
-                            values.update(row[column].split())
+    for kind, columns in personal.items():
+        for path in config.SAMPLE_DIR.rglob(f"{kind}_*.csv"):
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    for column in columns:
+                        if row[column]:
+                            values.add(row[column])
+                            if column.endswith("Name"):
+                                values.update(row[column].split())
     return values

@@ -2,10 +2,12 @@
 
 import hashlib
 
+import yaml
+
 from sendiass_lib import config, db, sample
 from sendiass_lib.metrics import involvements
 from sendiass_lib.metrics.involvements import TOTAL
-from tests.conftest import database_text, sample_personal_values
+from tests.conftest import FIXTURES, database_text, sample_personal_values
 
 
 def test_regenerating_the_sample_gives_the_committed_bytes(tmp_path):
@@ -36,14 +38,57 @@ def test_sample_looks_like_a_windows_export():
     assert b"/2024," in data  # UK day-first dates
 
 
-def test_each_sample_file_has_three_bad_rows_that_are_rejected_and_is_marked_as_sample(sample_db):
+def test_each_sample_file_has_the_bad_rows_a_real_export_has_and_is_marked_as_sample(sample_db):
     with db.connect(sample_db) as con:
         loads = con.execute("SELECT bool_and(is_sample), count(*) FROM loads").fetchone()
         reasons = con.execute(
-            "SELECT load_id, list(reason ORDER BY reason) FROM rejects GROUP BY 1 ORDER BY 1"
+            """SELECT l.kind, list(r.reason ORDER BY r.reason) FROM rejects r JOIN loads l USING (load_id)
+               GROUP BY l.load_id, l.kind ORDER BY l.load_id"""
         ).fetchall()
-    assert loads == (True, 6)
-    assert [r for _, r in reasons] == [["bad_date", "duplicate", "total_row"]] * 6
+    assert loads == (True, 10)
+    expected = {
+        "involvements": ["bad_date", "duplicate", "total_row"],
+        "training": ["bad_number", "total_row"],
+        "digital": ["duplicate"],
+    }
+    assert reasons and all(found == expected[kind] for kind, found in reasons)
+    assert sorted({kind for kind, _ in reasons}) == sorted(expected)
+
+
+def test_sample_training_sessions_add_up_to_the_published_tables(sample_db):
+    published = yaml.safe_load((FIXTURES / "published_training_digital.yaml").read_text())["training"]
+    audience = {"parent/carer": "Parent/carer", "professionals": "Professional"}
+    delivery = {
+        "standard workshop": "Workshop",
+        "bespoke workshop": "Bespoke workshop",
+        "online workshop": "Online workshop",
+    }
+    with db.connect(sample_db) as con:
+        for table_id, table in published.items():
+            service = table_id.split("_")[0]
+            for course, figures in table["rows"].items():
+                got = con.execute(
+                    """SELECT sum(booked), sum(attended) FROM training_sessions WHERE service = ?
+                       AND course = ? AND audience = ? AND format = ?""",
+                    [service, course, audience[table["audience"]], delivery[table["format"]]],
+                ).fetchone()
+                assert got == (figures["booked"], figures["attended"]), (table_id, course)
+        totals = con.execute("SELECT service, sum(attended) FROM training_sessions GROUP BY 1").fetchall()
+    assert dict(totals) == {"herefs": 64, "worcs": 470}  # the report's attendance totals
+
+
+def test_sample_website_visitors_are_the_published_months(sample_db):
+    published = yaml.safe_load((FIXTURES / "published_training_digital.yaml").read_text())
+    visitors = list(published["website_visitors_2024"].values())
+    with db.connect(sample_db) as con:
+        for service in ("herefs", "worcs"):
+            got = con.execute(
+                """SELECT value FROM digital_metrics WHERE service = ? AND scope = 'joint'
+                   AND channel = 'Website' AND metric = 'Visitors' ORDER BY month""",
+                [service],
+            ).fetchall()
+            assert [v for (v,) in got] == visitors
+    assert sum(visitors) == 31497
 
 
 def test_no_fake_personal_value_from_the_sample_is_in_the_database(sample_db):

@@ -1,30 +1,25 @@
-"""Deterministic synthetic extracts, calibrated to the published figures (sample_targets/*.yaml).
+"""Synthetic involvement extracts, calibrated to the published figures (sample_targets/involvements.yaml).
 
-`sendiass sample` writes data/sample/<service>/involvements_<year>.csv as a case-management system
+Written as data/sample/<service>/involvements_<year>.csv, the way a case-management system
 exports them: human headers, UK dates, UTF-8 with BOM and CRLF line ends, fake personal columns
 (names, DOB, contact details, notes that mention them) and three bad rows per file (a duplicate, an
 impossible date, a Total footer) that the loader rejects. Loaded monthly counts equal the published
 ones exactly; intervention levels of closed involvements match the published percentages by
-largest remainder. Randomness comes only from random.Random(seed).random(), whose stream Python
-keeps stable, seeded from the service and year, so the same targets always give the same bytes.
+largest remainder.
 """
 
 from __future__ import annotations
 
-import calendar
-import csv
-import hashlib
-import io
 import random
 from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
 
-from . import config
+from . import TARGETS_DIR, _add_weekdays, _csv_bytes, _seed, _uk, _weekdays
 
-TARGETS = config.PACKAGE_DIR / "sample_targets" / "involvements.yaml"
-PEOPLE = config.PACKAGE_DIR / "sample_targets" / "fake_people.yaml"
+TARGETS = TARGETS_DIR / "involvements.yaml"
+PEOPLE = TARGETS_DIR / "fake_people.yaml"
 HEADERS = [
     "Case Ref",
     "Date Opened",
@@ -54,9 +49,8 @@ def targets() -> dict:
     return yaml.safe_load(TARGETS.read_text(encoding="utf-8"))["services"]
 
 
-def generate(out_dir: Path | None = None) -> list[Path]:
-    """Write every sample extract and SHA256SUMS under out_dir (default data/sample); return the files."""
-    out_dir = out_dir or config.SAMPLE_DIR
+def write(out_dir: Path) -> list[Path]:
+    """involvements_<year>.csv for every service and year in the targets."""
     written = []
     for service, spec in targets().items():
         last_year = max(spec["monthly"])
@@ -64,13 +58,8 @@ def generate(out_dir: Path | None = None) -> list[Path]:
             rows = involvements(service, spec, year, months, open_tail=(year == last_year))
             path = out_dir / service / f"involvements_{year}.csv"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(_csv_bytes(rows))
+            path.write_bytes(_csv_bytes(HEADERS, rows))
             written.append(path)
-    sums = "".join(
-        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out_dir).as_posix()}\n"
-        for p in sorted(written)
-    )
-    (out_dir / "SHA256SUMS").write_text(sums, encoding="utf-8", newline="\n")
     return written
 
 
@@ -186,31 +175,3 @@ def _response_delay(r: float) -> int:
         if r < limit:
             return delay
     return 5
-
-
-def _seed(service: str, year: int) -> int:
-    return int(hashlib.sha256(f"sendiass-sample:{service}:{year}".encode()).hexdigest()[:16], 16)
-
-
-def _weekdays(year: int, month: int) -> list[date]:
-    last = calendar.monthrange(year, month)[1]
-    return [d for d in (date(year, month, day) for day in range(1, last + 1)) if d.weekday() < 5]
-
-
-def _add_weekdays(day: date, n: int) -> date:
-    while n:
-        day += timedelta(days=1)
-        n -= day.weekday() < 5
-    return day
-
-
-def _uk(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def _csv_bytes(rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")

@@ -1,0 +1,74 @@
+"""Deterministic synthetic extracts, calibrated to the published figures (sample_targets/*.yaml).
+
+`sendiass sample` writes data/sample/<service>/<kind>_<year>.csv for every kind with targets, plus
+data/sample/SHA256SUMS. Randomness comes only from random.Random(seed).random(), whose stream Python
+keeps stable, seeded from the kind, service and year, so the same targets always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import hashlib
+import io
+from datetime import date, timedelta
+from pathlib import Path
+
+from .. import config
+
+TARGETS_DIR = config.PACKAGE_DIR / "sample_targets"
+
+
+def generate(out_dir: Path | None = None) -> list[Path]:
+    """Write every sample extract and SHA256SUMS under out_dir (default data/sample); return the files."""
+    from . import digital, involvements, training
+
+    out_dir = out_dir or config.SAMPLE_DIR
+    written = [*involvements.write(out_dir), *training.write(out_dir), *digital.write(out_dir)]
+    sums = "".join(
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out_dir).as_posix()}\n"
+        for p in sorted(written)
+    )
+    (out_dir / "SHA256SUMS").write_text(sums, encoding="utf-8", newline="\n")
+    return written
+
+
+def _seed(*parts) -> int:
+    text = "sendiass-sample:" + ":".join(str(p) for p in parts)
+    return int(hashlib.sha256(text.encode()).hexdigest()[:16], 16)
+
+
+def _split(total: int, parts: int, r) -> list[int]:
+    """`total` split into `parts` whole numbers that sum to it exactly (largest remainder)."""
+    weights = [0.5 + r() for _ in range(parts)]
+    exact = [total * w / sum(weights) for w in weights]
+    counts = [int(x) for x in exact]
+    order = sorted(range(parts), key=lambda i: -(exact[i] - counts[i]))
+    for i in order[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def _weekdays(year: int, month: int) -> list[date]:
+    last = calendar.monthrange(year, month)[1]
+    return [d for d in (date(year, month, day) for day in range(1, last + 1)) if d.weekday() < 5]
+
+
+def _add_weekdays(day: date, n: int) -> date:
+    while n:
+        day += timedelta(days=1)
+        n -= day.weekday() < 5
+    return day
+
+
+def _uk(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
+    """CSV as Excel's "CSV UTF-8" writes it: a BOM, CRLF line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
