@@ -1,6 +1,6 @@
 """Validation: every data row of an extract is either typed and kept, or rejected with one reason.
 
-A row gets the first reason that applies, in REASONS order (docs/data-contract.md has the rules).
+A row gets the first reason that applies, in checks.REASONS order (docs/data-contract.md has the rules).
 A row with every cell empty is not a data row (spreadsheets export them as ",,,,"); it is neither
 loaded nor rejected. Rejected rows keep only contract columns, so no personal value is kept.
 """
@@ -15,24 +15,10 @@ import polars as pl
 
 from .. import config, privacy
 from .. import labels as labels_module
+from .checks import rules
 from .contract import Contract, HeaderMap
 from .parse import parse_column, parse_count, parse_date, parse_level, parse_month
 from .readers import EXTRA, ROW, RawExtract, column
-
-# Reason codes, in precedence order: a row gets the first that applies.
-REASONS = (
-    "total_row",  # a "Total"/"Grand Total" footer, wherever it is in the file
-    "wrong_field_count",  # more cells than the header has (a stray separator): columns unknowable
-    "missing_required",  # a required column is empty
-    "bad_date",  # a date cell that is not a date (or is impossible: 31/02/2024)
-    "bad_level",  # an intervention level other than blank, 1-4 or "Level 1"-"Level 4"
-    "bad_number",  # a count that is not a whole number of 0 or more
-    "bad_rating",  # an answer off the service's evaluation scale (blank is "not answered")
-    "future_date",  # opened after the day of the load
-    "date_order",  # first response or closure before the opening date
-    "conflicting_duplicate",  # the same id on rows that differ: every copy is rejected
-    "duplicate",  # a row identical to an earlier one in every column: the first copy loads
-)
 
 _PARSERS = {
     "date": parse_date,
@@ -92,7 +78,7 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
     )
 
     scale = config.service(service).evaluation_scale
-    checks = _checks(contract, header_of, today, list(asked), scale)
+    checks = rules(contract, header_of, today, list(asked), scale)
     reason = pl.lit(None, pl.String)
     for code, failed, _ in reversed(checks):
         reason = pl.when(failed).then(pl.lit(code)).otherwise(reason)
@@ -211,101 +197,3 @@ def _copies(frame: pl.DataFrame, file_cols: list[str], key: list[str]) -> pl.Dat
         pl.col("__versions").fill_null(1),
         pl.col("__copies").fill_null(1),
     )
-
-
-def _checks(
-    contract: Contract,
-    header_of: dict[str, str],
-    today: date,
-    questions: list[str],
-    scale: tuple[int, int],
-) -> list:
-    """(reason, failed, detail) triples in REASONS order, as polars expressions."""
-
-    def text(name: str) -> pl.Expr:
-        return pl.col(f"{name}__text")
-
-    def first_failing(failing: list[tuple[pl.Expr, pl.Expr]]) -> tuple[pl.Expr, pl.Expr]:
-        failed = pl.any_horizontal([f for f, _ in failing]) if failing else pl.lit(False)
-        why = pl.lit(None, pl.String)
-        for f, w in reversed(failing):
-            why = pl.when(f).then(w).otherwise(why)
-        return failed, why
-
-    columns = contract.columns
-    personal = {c.name for c in columns if c.personal}
-
-    def quoted(name: str) -> pl.Expr:
-        """'Date Opened: '31/02/2024'', or for a personal column its header alone."""
-        if name in personal:
-            return pl.lit(f"{header_of[name]}: (value withheld: personal data)")
-        return pl.format("{}: '{}'", pl.lit(header_of[name]), text(name))
-
-    missing = [
-        (text(c.name).is_null(), pl.lit(f"{header_of[c.name]} is empty")) for c in columns if c.required
-    ]
-    bad_dates = [
-        (text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
-        for c in columns
-        if c.type in ("date", "birth_date", "month")
-    ]
-    bad_levels = [
-        (text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
-        for c in columns
-        if c.type == "level"
-    ]
-    low, high = scale
-    bad_ratings = [
-        (
-            text(q).is_not_null() & ~pl.col(q).is_between(low, high).fill_null(False),
-            pl.format("{} (scale {}-{})", quoted(q), pl.lit(low), pl.lit(high)),
-        )
-        for q in questions
-    ]
-    bad_numbers = [
-        (text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
-        for c in columns
-        if c.type == "count"
-    ]
-    start = contract.start_date
-    order = [
-        (
-            pl.col(c.name) < pl.col(start),
-            pl.format("{} before {}", pl.lit(header_of[c.name]), pl.lit(header_of[start])),
-        )
-        for c in columns
-        if start and c.type == "date" and c.name != start
-    ] + [
-        (
-            pl.col(c.name) > pl.col(start),
-            pl.format("{} after {}", pl.lit(header_of[c.name]), pl.lit(header_of[start])),
-        )
-        for c in columns
-        if start and c.type == "birth_date"
-    ]
-    future = (pl.col(start) > pl.lit(today), quoted(start)) if start else (pl.lit(False), pl.lit(None))
-    key_text = pl.concat_str([text(k) for k in contract.natural_key], separator=" / ", ignore_nulls=True)
-    conflict = (
-        pl.col("__versions") > 1,
-        pl.format("{} rows share id '{}' but differ", pl.col("__copies"), key_text),
-    )
-    duplicate = (pl.col("__first_copy") != pl.col(ROW), pl.format("same as row {}", pl.col("__first_copy")))
-    checks = [
-        ("total_row", pl.col("__total"), pl.lit("footer row")),
-        (
-            "wrong_field_count",
-            pl.col("__extra") > 0,
-            pl.format("{} more cell(s) than the header has", pl.col("__extra")),
-        ),
-        ("missing_required", *first_failing(missing)),
-        ("bad_date", *first_failing(bad_dates)),
-        ("bad_level", *first_failing(bad_levels)),
-        ("bad_number", *first_failing(bad_numbers)),
-        ("bad_rating", *first_failing(bad_ratings)),
-        ("future_date", future[0], pl.format("{} is after the load date {}", future[1], pl.lit(str(today)))),
-        ("date_order", *first_failing(order)),
-        ("conflicting_duplicate", *conflict),
-        ("duplicate", *duplicate),
-    ]
-    assert tuple(code for code, _, _ in checks) == REASONS
-    return checks
