@@ -29,6 +29,15 @@ REASONS = (
 )
 
 
+def first_applying(cases: list[tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
+    """The value of the first (condition, value) pair whose condition holds, else null: how a row
+    gets one reason, and one detail, when several apply."""
+    chosen = pl.lit(None, pl.String)
+    for condition, value in reversed(cases):
+        chosen = pl.when(condition).then(value).otherwise(chosen)
+    return chosen
+
+
 def rules(
     contract: Contract,
     header_of: dict[str, str],
@@ -45,10 +54,7 @@ def rules(
 
     def first_failing(failing: list[tuple[pl.Expr, pl.Expr]]) -> tuple[pl.Expr, pl.Expr]:
         failed = pl.any_horizontal([f for f, _ in failing]) if failing else pl.lit(False)
-        why = pl.lit(None, pl.String)
-        for f, w in reversed(failing):
-            why = pl.when(f).then(w).otherwise(why)
-        return failed, why
+        return failed, first_applying(failing)
 
     columns = contract.columns
     personal = {c.name for c in columns if c.personal}
@@ -62,16 +68,15 @@ def rules(
     missing = [
         (text(c.name).is_null(), pl.lit(f"{header_of[c.name]} is empty")) for c in columns if c.required
     ]
-    bad_dates = [
-        (text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
-        for c in columns
-        if c.type in ("date", "birth_date", "month")
-    ]
-    bad_levels = [
-        (text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
-        for c in columns
-        if c.type == "level"
-    ]
+
+    def unparsed(*types: str) -> list[tuple[pl.Expr, pl.Expr]]:
+        """Cells of these column types that hold text which did not parse."""
+        return [
+            (text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
+            for c in columns
+            if c.type in types
+        ]
+
     low, high = scale
     bad_ratings = [
         (
@@ -79,11 +84,6 @@ def rules(
             pl.format("{} (scale {}-{})", quoted(q), pl.lit(low), pl.lit(high)),
         )
         for q in questions
-    ]
-    bad_numbers = [
-        (text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
-        for c in columns
-        if c.type == "count"
     ]
     start = contract.start_date
     order = [
@@ -116,9 +116,9 @@ def rules(
             pl.format("{} more cell(s) than the header has", pl.col("__extra")),
         ),
         ("missing_required", *first_failing(missing)),
-        ("bad_date", *first_failing(bad_dates)),
-        ("bad_level", *first_failing(bad_levels)),
-        ("bad_number", *first_failing(bad_numbers)),
+        ("bad_date", *first_failing(unparsed("date", "birth_date", "month"))),
+        ("bad_level", *first_failing(unparsed("level"))),
+        ("bad_number", *first_failing(unparsed("count"))),
         ("bad_rating", *first_failing(bad_ratings)),
         ("future_date", future[0], pl.format("{} is after the load date {}", future[1], pl.lit(str(today)))),
         ("date_order", *first_failing(order)),

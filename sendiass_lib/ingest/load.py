@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 
 from .. import config
+from ..labels import UNMAPPED
 from .contract import contract, map_headers
 from .readers import read_extract
 from .validate import validate
@@ -57,15 +58,18 @@ class LoadResult:
         return text
 
 
+def _drop_earlier_versions(con, table: str, service: str, key: tuple[str, ...]) -> None:
+    """Delete the service's rows of `table` for the records in new_rows (matched on `key`, nulls
+    equal): how a newer export replaces a record, its ratings and its labels."""
+    same = " AND ".join(f"t.{k} IS NOT DISTINCT FROM n.{k}" for k in key)
+    con.execute(f"DELETE FROM {table} t USING new_rows n WHERE t.service = ? AND {same}", [service])
+
+
 def _store_ratings(con, spec, service: str, load_id: int, asked: dict[str, int]) -> None:
     """One row per answered question of the forms just loaded, replacing those forms' old answers."""
     parent = spec.natural_key[0]
     scale_min, scale_max = config.service(service).evaluation_scale
-    con.execute(
-        f"DELETE FROM {spec.questions.table} t USING new_rows n "
-        f"WHERE t.service = ? AND t.{parent} = n.{parent}",
-        [service],
-    )
+    _drop_earlier_versions(con, spec.questions.table, service, (parent,))
     if not asked:
         return
     con.execute(  # UNPIVOT leaves out unanswered (null) questions
@@ -80,10 +84,7 @@ def _store_ratings(con, spec, service: str, load_id: int, asked: dict[str, int])
 def _store_labels(con, spec, service: str, load_id: int, labels) -> None:
     """The loaded rows' labels, replacing any earlier labels of the same records."""
     key = spec.natural_key[0]
-    con.execute(
-        f"DELETE FROM {spec.labels_table} t USING new_rows n WHERE t.service = ? AND t.{key} = n.{key}",
-        [service],
-    )
+    _drop_earlier_versions(con, spec.labels_table, service, (key,))
     con.register("new_labels", labels)
     try:
         con.execute(
@@ -148,7 +149,7 @@ def load_file(
     result.reasons = Counter(checked.rejects["reason"].to_list())
     result.dropped_unknown = headers.unknown
     if checked.labels is not None:
-        unmapped = checked.labels.filter(pl.col("label") == "Unmapped")
+        unmapped = checked.labels.filter(pl.col("label") == UNMAPPED)
         result.unmapped = Counter(
             zip(unmapped["field"].to_list(), unmapped["raw_label"].to_list(), strict=True)
         )
@@ -179,14 +180,9 @@ def load_file(
             [result.load_id],
         )
         con.register("new_rows", checked.rows)
-        table = spec.table
-        same_key = " AND ".join(f"t.{k} IS NOT DISTINCT FROM n.{k}" for k in spec.natural_key)
-        con.execute(  # upsert by natural key: a newer export replaces the rows it repeats
-            f"DELETE FROM {table} t USING new_rows n WHERE t.service = ? AND {same_key}",
-            [service],
-        )
+        _drop_earlier_versions(con, spec.table, service, spec.natural_key)  # upsert by natural key
         con.execute(
-            f"INSERT INTO {table} (service, {', '.join(columns)}, load_id) "
+            f"INSERT INTO {spec.table} (service, {', '.join(columns)}, load_id) "
             f"SELECT ?, {', '.join(columns)}, ? FROM new_rows",
             [service, result.load_id],
         )

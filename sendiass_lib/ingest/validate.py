@@ -15,7 +15,7 @@ import polars as pl
 
 from .. import config, privacy
 from .. import labels as labels_module
-from .checks import rules
+from .checks import first_applying, rules
 from .contract import Contract, HeaderMap
 from .parse import parse_column, parse_count, parse_date, parse_level, parse_month
 from .readers import EXTRA, ROW, RawExtract, column
@@ -79,10 +79,9 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
 
     scale = config.service(service).evaluation_scale
     checks = rules(contract, header_of, today, list(asked), scale)
-    reason = pl.lit(None, pl.String)
-    for code, failed, _ in reversed(checks):
-        reason = pl.when(failed).then(pl.lit(code)).otherwise(reason)
-    frame = frame.with_columns(__reason=reason)
+    frame = frame.with_columns(
+        __reason=first_applying([(failed, pl.lit(code)) for code, failed, _ in checks])
+    )
 
     stored = [c.store_as for c in contract.columns if not c.is_label]
     label_text = [f"{c.name}__text" for c in contract.columns if c.is_label]
@@ -98,9 +97,7 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
     rows = kept.select(ROW, *stored, *asked)
     labels = _labels(kept, contract, present=set(headers.canonical))
     # Details are text per row: written only for the rejected rows, not for every row checked.
-    detail = pl.lit(None, pl.String)
-    for _, failed, why in reversed(checks):
-        detail = pl.when(failed).then(why).otherwise(detail)
+    detail = first_applying([(failed, why) for _, failed, why in checks])
     rejected = frame.filter(pl.col("__reason").is_not_null()).with_columns(__detail=detail)
     # A rejected row keeps what a loaded row would: personal columns only in their stored form.
     values = rejected.select(
@@ -139,7 +136,7 @@ def _labels(kept: pl.DataFrame, contract: Contract, present: set[str]) -> pl.Dat
         raw = raw.with_columns(pl.col("raw_label").str.strip_chars()).filter(
             pl.col("raw_label").str.len_chars() > 0
         )
-        if raw.is_empty():  # the column is absent or blank: nothing to map
+        if raw.is_empty():  # every cell of the column is blank: nothing to map
             continue
         mapped = labels_module.map_labels(raw, col.taxonomy)
         parts.append(
