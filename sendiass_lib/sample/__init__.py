@@ -12,7 +12,10 @@ import csv
 import hashlib
 import io
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
+
+import yaml
 
 from .. import config
 
@@ -31,6 +34,12 @@ def generate(out_dir: Path | None = None) -> list[Path]:
     )
     (out_dir / "SHA256SUMS").write_text(sums, encoding="utf-8", newline="\n")
     return written
+
+
+@cache
+def _targets(name: str) -> dict:
+    """A calibration file from sample_targets/ (involvements, training, digital, fake_people)."""
+    return yaml.safe_load((TARGETS_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
 
 
 def _seed(*parts) -> int:

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
-from . import TARGETS_DIR, _csv_bytes
+from . import _csv_bytes, _targets
 
 HEADERS = ["Month", "Scope", "Platform", "Measure", "Video Title", "Value"]
 
 
 def write(out_dir: Path) -> list[Path]:
     """digital_2024.csv in the folder of each service that shares the channels."""
-    targets = yaml.safe_load((TARGETS_DIR / "digital.yaml").read_text(encoding="utf-8"))
+    targets = _targets("digital")
     rows = [
         [m["month"], targets["scope"], m["channel"], m["metric"], m.get("item", ""), str(m["value"])]
         for m in targets["metrics"]

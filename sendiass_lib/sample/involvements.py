@@ -14,12 +14,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-import yaml
+from . import _add_weekdays, _csv_bytes, _seed, _targets, _uk, _weekdays
 
-from . import TARGETS_DIR, _add_weekdays, _csv_bytes, _seed, _uk, _weekdays
-
-TARGETS = TARGETS_DIR / "involvements.yaml"
-PEOPLE = TARGETS_DIR / "fake_people.yaml"
 HEADERS = [
     "Case Ref",
     "Date Opened",
@@ -46,7 +42,7 @@ NOTES = [
 
 def targets() -> dict:
     """The calibration targets, by service."""
-    return yaml.safe_load(TARGETS.read_text(encoding="utf-8"))["services"]
+    return _targets("involvements")["services"]
 
 
 def write(out_dir: Path) -> list[Path]:
@@ -102,7 +98,7 @@ def _with_people_and_bad_rows(rows, opened, service, year, prefix) -> list[list[
     must reject: an exact duplicate, an impossible date and a Total footer. Drawn from a random
     stream of their own, so the involvement columns above do not change when these do."""
     rng = random.Random(_seed(service, year) ^ 0x7E0_91E)
-    people = yaml.safe_load(PEOPLE.read_text(encoding="utf-8"))
+    people = _targets("fake_people")
     area = people["postcode_areas"].get(service, "ZZ")
 
     def pick(items):

@@ -12,9 +12,7 @@ import random
 from datetime import date
 from pathlib import Path
 
-import yaml
-
-from . import TARGETS_DIR, _csv_bytes, _seed, _split, _uk, _weekdays
+from . import _csv_bytes, _seed, _split, _targets, _uk, _weekdays
 
 HEADERS = [
     "Session Ref",
@@ -30,8 +28,7 @@ HEADERS = [
 
 def write(out_dir: Path) -> list[Path]:
     """training_<year>.csv for every service in the targets."""
-    targets = yaml.safe_load((TARGETS_DIR / "training.yaml").read_text(encoding="utf-8"))
-    people = yaml.safe_load((TARGETS_DIR / "fake_people.yaml").read_text(encoding="utf-8"))
+    targets, people = _targets("training"), _targets("fake_people")
     written = []
     for service, spec in targets["services"].items():
         rows = sessions(service, spec["year"], spec["courses"], people)
