@@ -5,7 +5,9 @@ exports them: human headers, UK dates, UTF-8 with BOM and CRLF line ends, fake p
 (names, DOB, contact details, notes that mention them) and three bad rows per file (a duplicate, an
 impossible date, a Total footer) that the loader rejects. Loaded monthly counts equal the published
 ones exactly; intervention levels of closed involvements match the published percentages by
-largest remainder.
+largest remainder; the label columns (caller type, contact method, where heard, reasons, SEN type)
+reproduce each published mix to its printed precision (see `mixes` in the targets file), written
+with the spelling variants real exports have ("Autism", "SEMh", trailing spaces, ";" without space).
 """
 
 from __future__ import annotations
@@ -15,13 +17,27 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from . import _add_weekdays, _csv_bytes, _seed, _targets, _uk, _weekdays
+from .calibrate import count_range, counts, smallest_base
 
+# Label columns, in HEADERS order, and whether a cell may hold several labels separated by ";".
+LABEL_COLUMNS = {
+    "caller_type": ("Caller Type", False),
+    "contact_method": ("Contact Method", False),
+    "heard_about": ("How did you hear about us", False),
+    "reasons": ("Reason(s) for Contact", True),
+    "sen_types": ("SEN Type", True),
+}
 HEADERS = [
     "Case Ref",
     "Date Opened",
     "Date of First Response",
     "Date Closed",
     "Level",
+    "Caller Type",
+    "Contact Method",
+    "How did you hear about us",
+    "Reason(s) for Contact",
+    "SEN Type",
     "Client ID",
     "Parent/Carer Name",
     "Child Name",
@@ -79,6 +95,7 @@ def involvements(service: str, spec: dict, year: int, months: list[int], open_ta
     levels = _allocate(len(order), spec["level_percent"])
     level_of = dict(zip(order, levels, strict=True))
 
+    labels = _label_cells(opened, spec.get("mixes", {}), service, year)
     prefix = spec["case_prefix"]
     rows = [
         [
@@ -87,10 +104,118 @@ def involvements(service: str, spec: dict, year: int, months: list[int], open_ta
             _uk(response),
             _uk(closed) if closed else "",
             f"Level {level_of[i]}" if i in level_of else "",
+            *(labels[column][i] for column in LABEL_COLUMNS),
         ]
         for i, (opened_on, response, closed) in enumerate(records)
     ]
     return _with_people_and_bad_rows(rows, opened, service, year, prefix)
+
+
+def _label_cells(opened: list[date], mixes: dict, service: str, year: int) -> dict[str, list[str]]:
+    """The cells of each label column, one per involvement: for every published mix that applies
+    to a period of this year, the involvements opened in it get labels in exactly its proportions.
+    Drawn from a random stream of their own, so the columns above do not change with the mixes."""
+    rng = random.Random(_seed(service, year, "labels"))
+    variants = _targets("involvement_label_variants")
+    cells = {column: [""] * len(opened) for column in LABEL_COLUMNS}
+    for column, (_, multi) in LABEL_COLUMNS.items():
+        for table in mixes.get(column, ()):
+            fits = [(period, True) for period in _periods(table["apply_to"], year)]
+            fits += [(period, False) for period in _periods(table.get("borrowed_by", ()), year)]
+            for (start, end), exact in fits:
+                members = [i for i, day in enumerate(opened) if start <= day <= end]
+                if not exact:
+                    chosen = _nearest_labels(members, table, rng)
+                elif multi:
+                    chosen = _multi_labels(members, table, rng)
+                else:
+                    chosen = _single_labels(members, table, rng)
+                for i, labels in chosen.items():
+                    spelled = [_spelling(label, variants.get(column, {}), rng) for label in labels]
+                    cells[column][i] = ("; " if rng.random() < 0.8 else ";").join(spelled)
+    return cells
+
+
+def _periods(apply_to: list, year: int) -> list[tuple[date, date]]:
+    """The (start, end) periods of `apply_to` that fall in `year`: 2023, or "2024-04-01/2024-12-31"."""
+    found = []
+    for period in apply_to:
+        if isinstance(period, int):
+            start, end = date(period, 1, 1), date(period, 12, 31)
+        else:
+            start, end = (date.fromisoformat(part) for part in period.split("/"))
+        if start.year == year:
+            found.append((start, end))
+    return found
+
+
+def _shuffled(items: list, rng: random.Random) -> list:
+    keyed = [(rng.random(), n, item) for n, item in enumerate(items)]
+    return [item for _, _, item in sorted(keyed)]
+
+
+def _multi_labels(members: list[int], table: dict, rng: random.Random) -> dict[int, list[str]]:
+    """At least one label per involvement; shares of the labels recorded (or, with `base:
+    involvements`, of the involvements) round to the printed percentages."""
+    n, printed, decimals = len(members), table["percent"], table["decimals"]
+    if table.get("base") == "involvements":
+        ranges = [count_range(v, decimals, n) for v in printed.values()]
+        total = min(max(n, sum(low for low, _ in ranges)), sum(high for _, high in ranges))
+        found = counts(printed, decimals, n, total)
+    else:
+        base = smallest_base(printed, decimals, n, 4 * n + 1)
+        found = base and base[1]
+    if not found or sum(found.values()) < n:
+        raise ValueError(f"no labels of {n} involvements print as {printed}")
+    tokens = _shuffled([label for label, c in found.items() for _ in range(c)], rng)
+    chosen = {i: [label] for i, label in zip(_shuffled(members, rng), tokens, strict=False)}
+    for label in tokens[n:]:
+        while label in chosen[i := members[int(rng.random() * n)]]:
+            pass
+        chosen[i].append(label)
+    return chosen
+
+
+def _single_labels(members: list[int], table: dict, rng: random.Random) -> dict[int, list[str]]:
+    """One label or a blank per involvement; shares of those recorded round to the printed
+    percentages, and the `not_recorded` row (if any) is the share of all left blank."""
+    n, printed, decimals = len(members), dict(table["percent"]), table["decimals"]
+    blank_row = table.get("not_recorded")
+    if blank_row:
+        low, high = count_range(printed.pop(blank_row), decimals, n)
+        blanks = range(low, high + 1)
+    else:
+        blanks = range(0, n // 10 + 1)
+    for blank in blanks:
+        found = counts(printed, decimals, n - blank)
+        if found is not None:
+            break
+    else:
+        raise ValueError(f"no labels of {n} involvements print as {table['percent']}")
+    tokens = _shuffled([label for label, c in found.items() for _ in range(c)] + [None] * blank, rng)
+    return {i: [label] for i, label in zip(_shuffled(members, rng), tokens, strict=True) if label}
+
+
+def _nearest_labels(members: list[int], table: dict, rng: random.Random) -> dict[int, list[str]]:
+    """One label per involvement in the table's proportions, to the nearest whole count (largest
+    remainder): for years with no published table of their own."""
+    printed = {k: v for k, v in table["percent"].items() if k != table.get("not_recorded")}
+    scale, n = sum(printed.values()), len(members)
+    exact = {label: n * v / scale for label, v in printed.items()}
+    found = {label: int(x) for label, x in exact.items()}
+    for label in sorted(exact, key=lambda k: found[k] - exact[k])[: n - sum(found.values())]:
+        found[label] += 1
+    tokens = _shuffled([label for label, c in found.items() for _ in range(c)], rng)
+    return {i: [label] for i, label in zip(_shuffled(members, rng), tokens, strict=True)}
+
+
+def _spelling(label: str, variants: dict, rng: random.Random) -> str:
+    """The label as an export might spell it: mostly as printed, sometimes a variant or a stray space."""
+    r = rng.random()
+    if r < 0.15 and label in variants:
+        options = variants[label]
+        return options[int(rng.random() * len(options))]
+    return label + " " if r > 0.97 else label
 
 
 def _with_people_and_bad_rows(rows, opened, service, year, prefix) -> list[list[str]]:
@@ -137,16 +262,15 @@ def _with_people_and_bad_rows(rows, opened, service, year, prefix) -> list[list[
             client["postcode"],
             note,
         ]
-    rows[int(rng.random() * len(rows))][12] = (
+    notes, personal = HEADERS.index("Notes"), slice(HEADERS.index("Client ID"), HEADERS.index("Notes"))
+    rows[int(rng.random() * len(rows))][notes] = (
         "<script>alert('pasted from the web form')</script> parent asked about transport"
     )
     bad_date = [
         f"{prefix}-{year % 100:02d}-{len(rows) + 1:05d}",
         f"31/02/{year}",
-        "",
-        "",
-        "",
-        *rows[0][5:12],
+        *[""] * (personal.start - 2),
+        *rows[0][personal],
         "date typed by hand",
     ]
     duplicate = list(pick(rows))
