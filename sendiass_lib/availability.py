@@ -8,7 +8,29 @@ from . import config, periods
 
 
 def years_with_data(con: duckdb.DuckDBPyConnection, service: str) -> list[int]:
-    """Reporting years (YEAR values) in which the service has at least one involvement."""
+    """Reporting years (YEAR values) in which the service has at least one involvement, from the
+    service's `reports_from` year on (earlier years hold only cases carried into the first)."""
     svc = config.service(service)
     days = con.execute("SELECT DISTINCT opened_on FROM involvements WHERE service = ?", [service]).fetchall()
-    return sorted({periods.reporting_year_of(svc, day) for (day,) in days})
+    years = {periods.reporting_year_of(svc, day) for (day,) in days}
+    return sorted(y for y in years if svc.reports_from is None or y >= svc.reports_from)
+
+
+def has_data(con: duckdb.DuckDBPyConnection, service: str, year: int, requires: dict) -> bool:
+    """Whether an appendix that declares `requires` (notebook metadata) has anything to show:
+    {"labels": [fields]} - involvements opened in the year with any of these label columns;
+    {"table": name, "date": column} - rows of that table for the service dated in the year.
+    An appendix that declares nothing needs only the year's involvements."""
+    period = periods.reporting_year(config.service(service), year)
+    if fields := requires.get("labels"):
+        query = """SELECT count(*) FROM involvement_labels l
+                   JOIN involvements i USING (service, involvement_id)
+                   WHERE l.service = ? AND i.opened_on BETWEEN ? AND ? AND list_contains(?, l.field)"""
+        params = [service, period.start, period.end, list(fields)]
+    elif table := requires.get("table"):
+        date_column = requires["date"]
+        query = f"SELECT count(*) FROM {table} WHERE service = ? AND {date_column} BETWEEN ? AND ?"
+        params = [service, period.start, period.end]
+    else:
+        return year in years_with_data(con, service)
+    return con.execute(query, params).fetchone()[0] > 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -54,6 +54,8 @@ class Service:
     area: str
     reporting_year: str
     evaluation_scale: tuple[int, int] = (1, 4)  # lowest and highest rating on its forms
+    reports_from: int | None = None  # first YEAR with a report; earlier records are carry-overs
+    fte_advisers: dict[int, float] = field(default_factory=dict)  # staffing by YEAR
 
 
 @cache
@@ -71,6 +73,10 @@ def services() -> dict[str, Service]:
             area=str(raw.get("area", raw["name"])),
             reporting_year=str(raw.get("reporting_year", "calendar")),
             evaluation_scale=tuple(raw.get("evaluation_scale", (1, 4))),
+            reports_from=raw.get("reports_from"),
+            fte_advisers={
+                int(y): float(v) for y, v in (raw.get("staffing") or {}).get("fte_advisers", {}).items()
+            },
         )
     return found
 

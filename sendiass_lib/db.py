@@ -59,7 +59,7 @@ CREATE TABLE IF NOT EXISTS involvements (
 CREATE TABLE IF NOT EXISTS involvement_labels (
     service VARCHAR NOT NULL,
     involvement_id VARCHAR NOT NULL,
-    field VARCHAR NOT NULL,  -- reasons, sen_types, caller_type, contact_method, heard_about
+    field VARCHAR NOT NULL,  -- the contract's label column: reasons, sen_types, record_type, ...
     raw_label VARCHAR NOT NULL,  -- as written in the extract
     label VARCHAR NOT NULL,  -- the taxonomy's label, or 'Unmapped'
     code VARCHAR,  -- e.g. the DfE primary need code of a SEN type

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -102,17 +103,36 @@ def sample_personal_values() -> set[str]:
     from sendiass_lib import config
 
     personal = {
-        "involvements": ["Client ID", "Parent/Carer Name", "Child Name", "DOB", "Email", "Phone", "Postcode"],
-        "training": ["Trainer Name"],
+        *("Client ID", "Parent/Carer Name", "Child Name", "DOB", "Email", "Phone", "Postcode"),  # cases
+        *("Trainer Name", "Parent Name", "Name", "Delegate Name", "Delegate Email"),  # sessions, forms
     }
     values: set[str] = set()
-    for kind, columns in personal.items():
-        for path in config.SAMPLE_DIR.rglob(f"{kind}_*.csv"):
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                for row in csv.DictReader(handle):
-                    for column in columns:
-                        if row[column]:
-                            values.add(row[column])
-                            if column.endswith("Name"):
-                                values.update(row[column].split())
+    for path in config.SAMPLE_DIR.rglob("*.csv"):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                for column in personal & set(row):
+                    if row[column]:
+                        values.add(row[column])
+                        if column.endswith("Name"):
+                            values.update(row[column].split())
     return values
+
+
+def any_of(values: set[str]) -> str:
+    """A regex matching any of the values, as a trie (one pass over the text: testing each of
+    ~11,000 values with `in` against the database text and bytes took 15 s, this takes 1 s)."""
+    trie: dict = {}
+    for value in values:
+        node = trie
+        for char in value:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie)

@@ -20,14 +20,24 @@ import yaml
 from .. import config
 
 TARGETS_DIR = config.PACKAGE_DIR / "sample_targets"
+# The columns of a case export that are about the person (all invented): they end every case file.
+PERSON_HEADERS = [
+    *("Client ID", "Parent/Carer Name", "Child Name", "DOB", "Email", "Phone", "Postcode", "Notes")
+]
 
 
 def generate(out_dir: Path | None = None) -> list[Path]:
     """Write every sample extract and SHA256SUMS under out_dir (default data/sample); return the files."""
-    from . import digital, involvements, training
+    from . import bucks, digital, evaluations, involvements, training
 
     out_dir = out_dir or config.SAMPLE_DIR
-    written = [*involvements.write(out_dir), *training.write(out_dir), *digital.write(out_dir)]
+    written = [
+        *involvements.write(out_dir),
+        *bucks.write(out_dir),
+        *training.write(out_dir),
+        *digital.write(out_dir),
+        *evaluations.write(out_dir),
+    ]
     sums = "".join(
         f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out_dir).as_posix()}\n"
         for p in sorted(written)

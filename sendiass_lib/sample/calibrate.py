@@ -8,6 +8,7 @@ bases upward, which is how the sample finds, say, the number of reasons recorded
 
 from __future__ import annotations
 
+import itertools
 import math
 from fractions import Fraction
 
@@ -51,3 +52,46 @@ def smallest_base(
         if found is not None:
             return base, found
     return None
+
+
+def percent(k: int, n: int) -> int:
+    """100 * k / n rounded half-up to a whole number (integer arithmetic: no float ties)."""
+    return (200 * k + n) // (2 * n)
+
+
+def closest(printed: list[int], low: int, high: int) -> tuple[int, list[int], int]:
+    """(n, counts, difference) for a printed whole-percentage distribution: the smallest base n in
+    [low, high] with counts summing to n whose percentages are `printed` (difference 0). When no
+    base fits, the counts whose percentages differ least in total from `printed` (then the smallest
+    n): for a printed row that is itself inconsistent. Ties go to the unrounded shares nearest."""
+    exact = smallest_base(dict(enumerate(printed)), 0, low, high + 1)
+    if exact:
+        return exact[0], list(exact[1].values()), 0
+    best = None
+    for n in range(low, high + 1):
+        near = [
+            range(max(0, p * n // 100 - n // 200 - 2), min(n, p * n // 100 + n // 200 + 2) + 1)
+            for p in printed
+        ]
+        for head in itertools.product(*near[:-1]):
+            counts = [*head, n - sum(head)]
+            if counts[-1] < 0:
+                continue
+            difference = sum(abs(percent(k, n) - p) for k, p in zip(counts, printed, strict=True))
+            unrounded = sum(abs(100 * k / n - p) for k, p in zip(counts, printed, strict=True))
+            key = (difference, n, unrounded, counts)
+            best = key if best is None or key < best else best
+        if best and best[0] == 0:
+            break
+    if best is None:
+        raise ValueError(f"no base in {low}-{high} for {printed}")
+    return best[1], best[3], best[0]
+
+
+def share_base(printed: int, low: int, high: int) -> tuple[int, int]:
+    """(n, k): the smallest base n in [low, high] and count k with k of n printing as `printed`%."""
+    for n in range(low, high + 1):
+        for k in range(n + 1):
+            if percent(k, n) == printed:
+                return n, k
+    raise ValueError(f"no base in {low}-{high} gives {printed}%")

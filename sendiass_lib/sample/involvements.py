@@ -16,7 +16,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import _add_weekdays, _csv_bytes, _seed, _targets, _uk, _weekdays
+from . import PERSON_HEADERS, _add_weekdays, _csv_bytes, _seed, _targets, _uk, _weekdays
 from .calibrate import count_range, counts, smallest_base
 
 # Label columns, in HEADERS order, and whether a cell may hold several labels separated by ";".
@@ -38,14 +38,7 @@ HEADERS = [
     "How did you hear about us",
     "Reason(s) for Contact",
     "SEN Type",
-    "Client ID",
-    "Parent/Carer Name",
-    "Child Name",
-    "DOB",
-    "Email",
-    "Phone",
-    "Postcode",
-    "Notes",
+    *PERSON_HEADERS,
 ]
 NOTES = [
     "{parent} called about {child}'s EHCP review; call back on {phone}",
