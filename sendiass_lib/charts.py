@@ -113,3 +113,37 @@ def figure(chart: alt.Chart, name: str, description: str, width: int = 720) -> H
         count=1,
     )
     return HTML(f'<figure class="chart" id="{ident}" tabindex="0">{svg}</figure>')
+
+
+def bars_by_label(data, label: str, value: str, x_title: str, title: str, subtitle: str) -> alt.Chart:
+    """Horizontal bars, largest first, each with its value printed at the end (as a percentage when
+    the values are fractions), so no reading depends on colour or on the axis alone."""
+    order = list(data.sort(value, descending=True, maintain_order=True)[label])
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{label}:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+        x=alt.X(f"{value}:Q", title=x_title, axis=alt.Axis(format="%")),
+    )
+    bars = base.mark_bar(color=PALETTE[0])
+    text = base.mark_text(align="left", dx=4, color=TEXT, fontSize=12).encode(
+        text=alt.Text(f"{value}:Q", format=".1%")
+    )
+    return (bars + text).properties(
+        width="container", height=22 * len(order), title=alt.Title(title, subtitle=subtitle)
+    )
+
+
+def mix_figure(mix) -> HTML:
+    """A label mix (metrics.mixes.LabelMix) as a bar chart figure of the labels with any involvements."""
+    from . import narrative
+
+    shown = mix.rows.filter(mix.rows["Involvements"] > 0)
+    chart = bars_by_label(
+        shown,
+        label="Label",
+        value="Share",
+        x_title=f"Share of {mix.field.noun} recorded",
+        title=narrative.mix_chart_title(mix),
+        subtitle=f"{mix.field.title}, {mix.period.label}, {mix.service.name}",
+    )
+    name = f"{mix.field.name}-{mix.period.start:%Y%m%d}"
+    return figure(chart, name, narrative.mix_chart_description(mix))

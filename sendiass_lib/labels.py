@@ -34,15 +34,27 @@ def label_key_expr(text: pl.Expr) -> pl.Expr:
     return spaced.str.replace_all(r" ?([/&-]) ?", "$1")
 
 
-@cache
-def taxonomy(name: str) -> pl.DataFrame:
-    """The taxonomy as a lookup table: list, valid_from, valid_until, key, label, code."""
+def _taxonomy_file(name: str) -> dict:
     path = TAXONOMY_DIR / f"{name}.yaml"
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in TAXONOMY_DIR.glob("*.yaml")))
         raise ValueError(f"unknown taxonomy '{name}'; valid: {known}")
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def naming(name: str) -> tuple[str, str]:
+    """How pages name a taxonomy: its title ("SEN type") and the noun for its labels ("SEN types")."""
+    raw = _taxonomy_file(name)
+    title = str(raw.get("title", name.replace("_", " ").capitalize()))
+    return title, str(raw.get("noun", "labels"))
+
+
+@cache
+def taxonomy(name: str) -> pl.DataFrame:
+    """The taxonomy as a lookup table: list, valid_from, valid_until, key, label, code."""
+    path = TAXONOMY_DIR / f"{name}.yaml"
     rows = []
-    for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["lists"]:
+    for entry in _taxonomy_file(name)["lists"]:
         start, end = entry.get("from", date.min), entry.get("until", date.max)
         seen: dict[str, str] = {}
         for item in entry["labels"]:

@@ -6,6 +6,7 @@ import polars as pl
 
 from .formatting import change_phrase, count, percent
 from .metrics.involvements import MONTH, TOTAL, MonthlyInvolvements
+from .metrics.mixes import LabelMix
 from .periods import day_label
 
 
@@ -58,3 +59,46 @@ def involvements_chart_description(result: MonthlyInvolvements) -> str:
             f"and the quietest {low[MONTH]} ({count(low[selected])})."
         )
     return text + " The table above gives every figure."
+
+
+def mix_headline(mixes: list[LabelMix]) -> str:
+    """'The most common reasons for contact in 2024 were EHCP Process (12%), ... .' per taxonomy list."""
+    sentences = []
+    for mix in mixes:
+        title, period = mix.field.title, mix.period.label
+        top = _top(mix, 3)
+        if not top:
+            sentences.append(f"No {mix.field.noun} were recorded for involvements opened in {period}.")
+            continue
+        items = _and([f"{label} ({percent(share)})" for label, share in top])
+        verb = "was" if len(top) == 1 else "were"
+        sentences.append(f"{title}, {period}: the most common {verb} {items}.")
+    return " ".join(sentences)
+
+
+def mix_chart_title(mix: LabelMix) -> str:
+    """The finding as a chart title: 'ASD was the most common SEN type (32%)'."""
+    top = _top(mix, 1)
+    if not top:
+        return f"No {mix.field.noun} recorded"
+    label, share = top[0]
+    return f"{label} was the most common of the {mix.field.noun} ({percent(share)})"
+
+
+def mix_chart_description(mix: LabelMix) -> str:
+    """What the bar chart shows, in words."""
+    shown = mix.rows.filter(pl.col("Involvements") > 0)
+    text = f"Bar chart of the share of each of the {mix.field.noun} recorded, {mix.period.label}"
+    text += ", largest first."
+    top = _top(mix, 3)
+    if top:
+        text += f" The largest are {_and([f'{label} ({percent(share, 1)})' for label, share in top])}."
+    none = mix.rows.height - shown.height
+    if none:
+        text += f" {none} listed {mix.field.noun} had none and are not drawn."
+    return text + " The table gives every figure."
+
+
+def _top(mix: LabelMix, n: int) -> list[tuple[str, float]]:
+    ranked = mix.rows.filter(pl.col("Involvements") > 0).sort("Share", descending=True, maintain_order=True)
+    return list(zip(ranked["Label"].head(n), ranked["Share"].head(n), strict=True))

@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import __version__, config, db, periods
-from .availability import years_with_data
+from .availability import has_data, years_with_data
 
 TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
 TEMPLATE = "sendiass"
@@ -54,6 +54,7 @@ class Appendix:
     title: str
     summary: str
     order: int
+    requires: dict = field(default_factory=dict)  # what it needs to have anything to show
 
 
 @dataclass
@@ -71,7 +72,14 @@ def appendices(notebooks_dir: Path | None = None) -> list[Appendix]:
         meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("sendiass")
         if meta:
             found.append(
-                Appendix(path.stem, path, meta["title"], meta["summary"], int(meta.get("order", 100)))
+                Appendix(
+                    path.stem,
+                    path,
+                    meta["title"],
+                    meta["summary"],
+                    int(meta.get("order", 100)),
+                    meta.get("requires", {}),
+                )
             )
     return sorted(found, key=lambda a: (a.order, a.name))
 
@@ -98,6 +106,7 @@ def build_report(
     with db.connect(db_path) as con:
         check_request(con, service, year)
         extracts = _extracts(con, service)
+        pages = [a for a in appendices() if has_data(con, service, year, a.requires)]
     target = (out_dir or config.OUTPUTS_DIR) / str(year) / service
     target.mkdir(parents=True, exist_ok=True)
     manifest_path = target / MANIFEST
@@ -107,7 +116,11 @@ def build_report(
     code_key = _code_fingerprint()
 
     result = ReportResult()
-    pages = appendices()
+    for appendix in appendices():
+        if appendix not in pages:  # nothing to show for this service and year: no page, not an empty one
+            (target / f"{appendix.name}.html").unlink(missing_ok=True)
+            manifest.pop(appendix.name, None)
+            continue
     for appendix in pages:
         html_path = target / f"{appendix.name}.html"
         key = _digest(f"{code_key}{data_key}{service}{year}".encode() + appendix.path.read_bytes())

@@ -54,3 +54,13 @@ def table(
         f"<thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>{notes}</div>"
     )
+
+
+def mix_table(mix) -> HTML:
+    """A label mix (metrics.mixes.LabelMix) as a table: label, involvements, share; its base below."""
+    return table(
+        mix.table().rename({"Share": "Percentage"}),
+        caption=f"{mix.field.title}, {mix.period.label}, {mix.service.name}",
+        formats={"Percentage": lambda x: formatting.percent(x, 1)},
+        note=mix.base_note(),
+    )

@@ -8,7 +8,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from sendiass_lib import config
+from sendiass_lib import config, db
 
 ROOT = config.PROJECT_ROOT
 
@@ -49,8 +49,10 @@ def test_report_for_a_year_without_data_names_the_years_with_data(sample_db):
     assert out.stderr.strip() == "sendiass: no data for worcs in 2021; years with data: 2022, 2023, 2024"
 
 
-def test_report_for_a_service_with_no_data_says_how_to_load_it(sample_db):
-    out = sendiass("report", "--service", "bucks", "--year", "2021", "--db", str(sample_db))
+def test_report_for_a_service_with_no_data_says_how_to_load_it(tmp_path):
+    empty = tmp_path / "empty.duckdb"
+    db.connect(empty, read_only=False).close()
+    out = sendiass("report", "--service", "bucks", "--year", "2021", "--db", str(empty))
     assert out.returncode == 2
     assert "years with data: none (load extracts with `make data`)" in out.stderr
     assert "2021/22 (24 Feb 2021 - 23 Feb 2022)" in out.stderr

@@ -207,7 +207,7 @@ def test_data_loads_raw_folder_instead_of_sample(tmp_path, monkeypatch):
     write_extract(raw / "worcs", "involvements_2024.csv", [GOOD])
     monkeypatch.setattr(config, "RAW_DIR", raw)
     report = build(tmp_path / "d.duckdb", today=TODAY)
-    assert report.sources == {"bucks": "none", "herefs": "sample", "worcs": "raw"}
+    assert report.sources == {"bucks": "sample", "herefs": "sample", "worcs": "raw"}
     with db.connect(tmp_path / "d.duckdb") as con:
         assert con.execute("SELECT count(*) FROM involvements WHERE service = 'worcs'").fetchone() == (1,)
         assert con.execute("SELECT bool_and(is_sample) FROM loads WHERE service = 'herefs'").fetchone() == (

@@ -1,0 +1,207 @@
+"""The mix of a label column (reasons, SEN type, caller type, contact method, where heard) in a period.
+
+Every label of the taxonomy list in force is listed, zeros included, then "Unmapped" if any raw
+label matched nothing. What a percentage is of (its base) depends on the column, and is stated
+under every table:
+- several labels per involvement (reasons, SEN types): of all labels recorded, so an involvement
+  citing two reasons counts once for each; the count of involvements citing each is shown too;
+- one label per involvement: of the involvements with the column filled in; those left blank are
+  reported beside the table as a share of all involvements.
+A reporting year that spans a change of list (reasons: 1 April 2024) gives one mix per list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from .. import config, formatting, labels, periods
+from ..config import Service
+from ..ingest.contract import contract
+from ..periods import Period
+
+LABEL = "Label"
+COUNT = "Involvements"
+SHARE = "Share"
+SHARE_OF_INVOLVEMENTS = "Share of involvements"
+
+
+@dataclass(frozen=True)
+class Field:
+    """A label column of the involvements contract."""
+
+    name: str
+    taxonomy: str
+    multi: bool  # a cell may hold several labels
+    title: str  # "SEN type"
+    noun: str  # what its labels are called in a sentence: "SEN types"
+
+
+def label_fields() -> dict[str, Field]:
+    """The involvements contract's label columns, by name."""
+    fields = {}
+    for column in contract("involvements").columns:
+        if column.is_label:
+            taxonomy = column.taxonomy or column.name
+            title, noun = labels.naming(taxonomy)
+            fields[column.name] = Field(column.name, taxonomy, column.type == "labels", title, noun)
+    return fields
+
+
+@dataclass(frozen=True)
+class LabelMix:
+    """One column's labels over the involvements opened in `period`, under one taxonomy list."""
+
+    service: Service
+    field: Field
+    period: Period  # labelled with its dates: "1 Jan - 31 Mar 2024", "2021/22 (24 Feb 2021 - ...)"
+    list_name: str
+    involvements: int  # opened in the period
+    recorded: int  # of which with the column filled in
+    labels_recorded: int  # labels recorded (several per involvement for multi-valued columns)
+    # Label, code, Involvements (citing it), Share (of the base), Share of involvements (opened in
+    # the period); shares are null when their base is 0.
+    rows: pl.DataFrame
+
+    @property
+    def base(self) -> int:
+        """What each share is of: labels recorded, or involvements with the column recorded."""
+        return self.labels_recorded if self.field.multi else self.recorded
+
+    @property
+    def not_recorded(self) -> int:
+        return self.involvements - self.recorded
+
+    def share(self, label: str) -> float | None:
+        """The share of one label (0 when listed with no involvements; None if not listed)."""
+        found = self.rows.filter(pl.col(LABEL) == label)
+        return found[SHARE].item() if found.height else None
+
+    def table(self) -> pl.DataFrame:
+        """For display: label, involvements, share."""
+        return self.rows.select(LABEL, COUNT, SHARE)
+
+    def base_note(self) -> str:
+        """The sentence under the table that says what the percentages are of."""
+        opened = f"{formatting.count(self.involvements)} involvements opened in {self.period.label}"
+        if self.field.multi:
+            note = (
+                f"Percentages are of the {formatting.count(self.labels_recorded)} {self.field.noun} "
+                f"recorded for the {opened}: an involvement with several counts once for each."
+            )
+        else:
+            recorded = formatting.count(self.recorded)
+            note = f"Percentages are of the {recorded} of the {opened} with one recorded."
+        if self.not_recorded:
+            share = formatting.percent(self.not_recorded / self.involvements)
+            note += f" {formatting.count(self.not_recorded)} ({share}) had none recorded."
+        return note
+
+
+def mixes(con: duckdb.DuckDBPyConnection, service: str, field: str, year: int) -> list[LabelMix]:
+    """One LabelMix per taxonomy list in force during the service's reporting year `year`."""
+    svc = config.service(service)
+    fields = label_fields()
+    if field not in fields:
+        raise ValueError(f"unknown label column '{field}'; valid: {', '.join(sorted(fields))}")
+    spec = fields[field]
+    year_period = periods.reporting_year(svc, year)
+    found = []
+    for list_name, start, end in _lists_in_force(spec.taxonomy, year_period):
+        whole = (start, end) == (year_period.start, year_period.end)
+        label = (
+            year_period.long_label
+            if whole
+            else f"{periods.day_label(start, year=start.year != end.year)} - {periods.day_label(end)}"
+        )
+        found.append(_mix(con, svc, spec, Period(start, end, label), list_name))
+    return found
+
+
+def _lists_in_force(taxonomy: str, period: Period) -> list[tuple[str, date, date]]:
+    lists = labels.taxonomy(taxonomy).select("list", "valid_from", "valid_until").unique(maintain_order=True)
+    spans = []
+    for name, valid_from, valid_until in lists.iter_rows():
+        start, end = max(valid_from, period.start), min(valid_until, period.end)
+        if start <= end:
+            spans.append((name, start, end))
+    return spans
+
+
+def _mix(con, service: Service, field: Field, period: Period, list_name: str) -> LabelMix:
+    involvements, recorded, labels_recorded = con.execute(
+        """SELECT count(*), count(*) FILTER (WHERE EXISTS (
+                      SELECT 1 FROM involvement_labels l WHERE l.service = i.service
+                      AND l.involvement_id = i.involvement_id AND l.field = $field)),
+                  (SELECT count(DISTINCT (l.involvement_id, l.label))
+                   FROM involvement_labels l JOIN involvements j USING (service, involvement_id)
+                   WHERE l.service = $service AND l.field = $field
+                   AND j.opened_on BETWEEN $start AND $end)
+           FROM involvements i
+           WHERE i.service = $service AND i.opened_on BETWEEN $start AND $end""",
+        {"service": service.slug, "field": field.name, "start": period.start, "end": period.end},
+    ).fetchone()
+    cited_rows = con.execute(
+        """SELECT l.label AS label, count(DISTINCT l.involvement_id) AS n
+           FROM involvement_labels l JOIN involvements i USING (service, involvement_id)
+           WHERE l.service = $service AND l.field = $field AND i.opened_on BETWEEN $start AND $end
+           GROUP BY l.label ORDER BY l.label""",
+        {"service": service.slug, "field": field.name, "start": period.start, "end": period.end},
+    ).fetchall()
+    cited = pl.DataFrame(cited_rows, schema={"label": pl.String, "n": pl.Int64}, orient="row")
+    listed = (
+        labels.taxonomy(field.taxonomy)
+        .filter(pl.col("list") == list_name)
+        .select(pl.col("label").alias(LABEL), "code")
+        .unique(LABEL, keep="first", maintain_order=True)
+    )
+    extra = cited.filter(~pl.col("label").is_in(listed[LABEL].implode())).select(
+        pl.col("label").alias(LABEL), pl.lit(None, pl.String).alias("code")
+    )
+    base = labels_recorded if field.multi else recorded
+    rows = (
+        pl.concat([listed, extra])
+        .join(cited.rename({"label": LABEL}), on=LABEL, how="left", maintain_order="left")
+        .with_columns(pl.col("n").fill_null(0).alias(COUNT))
+        .with_columns(
+            _ratio(pl.col(COUNT), base).alias(SHARE),
+            _ratio(pl.col(COUNT), involvements).alias(SHARE_OF_INVOLVEMENTS),
+        )
+        .select(LABEL, "code", COUNT, SHARE, SHARE_OF_INVOLVEMENTS)
+    )
+    return LabelMix(service, field, period, list_name, involvements, recorded, labels_recorded, rows)
+
+
+def _ratio(count: pl.Expr, base: int) -> pl.Expr:
+    return count / base if base else pl.lit(None, pl.Float64)
+
+
+LEVELS = Field("intervention_level", "intervention_level", False, "Intervention level", "levels")
+
+
+def levels(con: duckdb.DuckDBPyConnection, service: str, year: int) -> LabelMix:
+    """Intervention levels 1-4 of the involvements opened in the reporting year, as a mix: a level
+    is set when a case closes, so the base is the involvements with one recorded."""
+    svc = config.service(service)
+    period = periods.reporting_year(svc, year)
+    span = Period(period.start, period.end, period.long_label)
+    found = dict(
+        con.execute(
+            """SELECT intervention_level, count(*) FROM involvements
+               WHERE service = ? AND opened_on BETWEEN ? AND ? GROUP BY 1""",
+            [svc.slug, period.start, period.end],
+        ).fetchall()
+    )
+    involvements = sum(found.values())
+    recorded = involvements - found.pop(None, 0)
+    rows = pl.DataFrame(
+        {LABEL: [f"Level {n}" for n in range(1, 5)], "code": [str(n) for n in range(1, 5)]}
+    ).with_columns(pl.Series(COUNT, [found.get(n, 0) for n in range(1, 5)], dtype=pl.Int64))
+    rows = rows.with_columns(
+        _ratio(pl.col(COUNT), recorded).alias(SHARE),
+        _ratio(pl.col(COUNT), involvements).alias(SHARE_OF_INVOLVEMENTS),
+    )
+    return LabelMix(svc, LEVELS, span, "levels", involvements, recorded, recorded, rows)

@@ -1,0 +1,95 @@
+"""Label mixes (reasons, SEN type, contact profile, levels) on small data worked out by hand."""
+
+from datetime import date
+
+import pytest
+
+from sendiass_lib import narrative
+from sendiass_lib.metrics import mixes
+
+
+def involvement(con, ident, opened, level=None, **labels):
+    con.execute(
+        """INSERT INTO involvements (service, involvement_id, opened_on, intervention_level, load_id)
+           VALUES ('worcs', ?, ?, ?, 1)""",
+        [ident, opened, level],
+    )
+    for field, values in labels.items():
+        for label in values:
+            con.execute(
+                """INSERT INTO involvement_labels (service, involvement_id, field, raw_label, label, load_id)
+                   VALUES ('worcs', ?, ?, ?, ?, 1)""",
+                [ident, field, label, label],
+            )
+
+
+def shares(mix, column=mixes.SHARE):
+    return {k: v for k, v in zip(mix.rows[mixes.LABEL], mix.rows[column], strict=True) if v}
+
+
+def test_several_reasons_count_once_each_and_shares_are_of_reasons_recorded(con):
+    # 3 involvements, 4 reasons: EHCP twice, Transport once, Tribunal once; one has no reason.
+    involvement(con, "a", date(2023, 5, 1), reasons=["EHCP", "Transport"])
+    involvement(con, "b", date(2023, 6, 1), reasons=["EHCP"])
+    involvement(con, "c", date(2023, 7, 1), reasons=["Tribunal"])
+    involvement(con, "d", date(2023, 8, 1))
+    [mix] = mixes.mixes(con, "worcs", "reasons", 2023)
+    assert (mix.involvements, mix.recorded, mix.labels_recorded, mix.not_recorded) == (4, 3, 4, 1)
+    assert shares(mix) == {"EHCP": 0.5, "Transport": 0.25, "Tribunal": 0.25}
+    assert shares(mix, mixes.SHARE_OF_INVOLVEMENTS) == {"EHCP": 0.5, "Transport": 0.25, "Tribunal": 0.25}
+    assert mix.share("Bullying") == 0.0  # listed with none: the table shows every reason of the list
+    assert mix.rows.height == 28  # the list in force until March 2024
+    note = mix.base_note()
+    assert "4 reasons recorded for the 4 involvements opened in 2023" in note
+    assert "1 (25%) had none recorded" in note
+
+
+def test_a_year_spanning_the_new_reasons_list_gives_one_mix_per_list(con):
+    involvement(con, "a", date(2024, 3, 31), reasons=["Attendance"])
+    involvement(con, "b", date(2024, 4, 1), reasons=["Low Attendance"])
+    before, after = mixes.mixes(con, "worcs", "reasons", 2024)
+    assert (before.period.start, before.period.end) == (date(2024, 1, 1), date(2024, 3, 31))
+    assert (after.period.start, after.period.end) == (date(2024, 4, 1), date(2024, 12, 31))
+    assert before.period.label == "1 Jan - 31 Mar 2024"
+    assert shares(before) == {"Attendance": 1.0} and shares(after) == {"Low Attendance": 1.0}
+
+
+def test_single_label_shares_are_of_those_recorded_and_blanks_are_reported_apart(con):
+    involvement(con, "a", date(2024, 1, 2), contact_method=["email in"])
+    involvement(con, "b", date(2024, 1, 3), contact_method=["telephone call in"])
+    involvement(con, "c", date(2024, 1, 4), contact_method=["telephone call in"])
+    involvement(con, "d", date(2024, 1, 5))
+    [mix] = mixes.mixes(con, "worcs", "contact_method", 2024)
+    assert shares(mix) == {"email in": pytest.approx(1 / 3), "telephone call in": pytest.approx(2 / 3)}
+    assert mix.base == 3 and mix.not_recorded == 1
+    assert mix.base_note().endswith("with one recorded. 1 (25%) had none recorded.")
+
+
+def test_unmapped_labels_are_listed_after_the_taxonomy_not_dropped(con):
+    involvement(con, "a", date(2024, 1, 2), sen_types=["ASD", "Unmapped"])
+    [mix] = mixes.mixes(con, "worcs", "sen_types", 2024)
+    assert mix.rows[mixes.LABEL][-1] == "Unmapped"
+    assert shares(mix) == {"ASD": 0.5, "Unmapped": 0.5}
+
+
+def test_levels_are_shares_of_involvements_with_a_level(con):
+    for i, level in enumerate([1, 1, 1, 2, None]):
+        involvement(con, f"i{i}", date(2024, 2, 1), level=level)
+    mix = mixes.levels(con, "worcs", 2024)
+    assert mix.rows[mixes.COUNT].to_list() == [3, 1, 0, 0]
+    assert shares(mix) == {"Level 1": 0.75, "Level 2": 0.25}
+    assert mix.not_recorded == 1
+
+
+def test_unknown_label_column_names_the_valid_ones(con):
+    with pytest.raises(ValueError, match="unknown label column 'reason'; valid: caller_type, contact_method"):
+        mixes.mixes(con, "worcs", "reason", 2024)
+
+
+def test_headline_names_the_three_most_common(con):
+    for i, reason in enumerate(["EHCP"] * 3 + ["Transport"] * 2 + ["Tribunal", "Legal"]):
+        involvement(con, f"i{i}", date(2023, 3, 1), reasons=[reason])
+    text = narrative.mix_headline(mixes.mixes(con, "worcs", "reasons", 2023))
+    assert text == (
+        "Reasons for contact, 2023: the most common were EHCP (43%), Transport (29%) and Legal (14%)."
+    )

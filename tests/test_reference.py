@@ -1,0 +1,66 @@
+"""The appendices' metrics reproduce the published tables from the sample, to the printed precision.
+
+The figures are the project's own copy (tests/fixtures/published_*.yaml). Where a printed table is
+internally inconsistent, the fixture says which other base reproduces it, and the test checks that.
+"""
+
+from datetime import date
+
+import pytest
+import yaml
+
+from sendiass_lib import db, formatting
+from sendiass_lib.metrics import mixes
+from tests.conftest import FIXTURES
+from tests.test_sample_mixes import canonical
+
+MIX_TABLES = yaml.safe_load((FIXTURES / "published_label_mixes.yaml").read_text())
+
+
+def as_printed(fraction: float | None, decimals: int) -> float | None:
+    return None if fraction is None else float(formatting.percent(fraction, decimals).rstrip("%"))
+
+
+def mix_for(con, table: dict) -> mixes.LabelMix:
+    start, end = (date.fromisoformat(d) for d in table["period"])
+    found = [
+        m for m in mixes.mixes(con, table["service"], table["field"], start.year) if m.period.start == start
+    ]
+    assert len(found) == 1 and found[0].period.end == end, [m.period for m in found]
+    return found[0]
+
+
+@pytest.mark.parametrize("table", MIX_TABLES, ids=[t["id"] for t in MIX_TABLES])
+def test_label_mix_reproduces_the_published_table(sample_db, table):
+    owner = next((t for t in MIX_TABLES if t["id"] == table.get("part_of")), table)
+    breakdown = next((t for t in MIX_TABLES if t.get("part_of") == table["id"]), None)
+    names = canonical(table)
+    with db.connect(sample_db) as con:
+        mix = mix_for(con, owner)
+    column = mixes.SHARE_OF_INVOLVEMENTS if owner["base"] == "involvements" else mixes.SHARE
+    shares = dict(zip(mix.rows[mixes.LABEL], mix.rows[column], strict=True))
+    got = {}
+    for label in table["rows"]:
+        if label == table.get("not_recorded"):
+            got[label] = as_printed(mix.not_recorded / mix.involvements, table["decimals"])
+        elif label == "Other" and breakdown:  # the printed "Other" is the sum of its breakdown
+            parts = set(canonical(breakdown).values())
+            got[label] = as_printed(sum(shares[p] for p in parts), table["decimals"])
+        else:
+            got[label] = as_printed(shares[names[label]], table["decimals"])
+    assert got == table["rows"]
+
+
+def test_shares_of_labels_sum_to_one_for_every_mix(sample_db):
+    with db.connect(sample_db) as con:
+        for table in MIX_TABLES:
+            mix = mix_for(con, table)
+            assert mix.rows[mixes.SHARE].sum() == pytest.approx(1.0), table["id"]
+
+
+@pytest.mark.parametrize(("service", "printed"), [("worcs", [69, 13, 17, 1]), ("herefs", [87, 10, 3, 0])])
+def test_intervention_levels_reproduce_the_published_2024_percentages(sample_db, service, printed):
+    with db.connect(sample_db) as con:
+        mix = mixes.levels(con, service, 2024)
+    assert [as_printed(share, 0) for share in mix.rows[mixes.SHARE]] == printed
+    assert mix.rows[mixes.LABEL].to_list() == ["Level 1", "Level 2", "Level 3", "Level 4"]
