@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_report)
 
     p = sub.add_parser("baselines", help="re-run the notebooks in place on the sample (nbval baseline)")
+    p.add_argument("names", nargs="*", help="only these notebooks (e.g. reasons); default: all")
     p.set_defaults(run=_baselines)
     return parser
 
@@ -176,7 +177,7 @@ def _report(args) -> int:
 def _baselines(args) -> int:
     from .publish import refresh_baselines
 
-    refresh_baselines()
+    refresh_baselines(names=args.names)
     return 0
 
 

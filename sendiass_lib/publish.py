@@ -284,7 +284,7 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
-def refresh_baselines(progress: Callable[[str], None] = print) -> list[Path]:
+def refresh_baselines(progress: Callable[[str], None] = print, names: list[str] | None = None) -> list[Path]:
     """Re-run each published notebook in place with its default parameters (nbval's baseline).
 
     Run against the sample database (`make baselines` sets SENDIASS_DB); timings are not recorded,
@@ -295,6 +295,8 @@ def refresh_baselines(progress: Callable[[str], None] = print) -> list[Path]:
 
     done = []
     for appendix in appendices():
+        if names and appendix.name not in names:
+            continue
         nb = nbformat.read(appendix.path, as_version=4)
         client = NotebookClient(
             nb,

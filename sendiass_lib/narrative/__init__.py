@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from .formatting import change_phrase, count, percent
-from .metrics.involvements import MONTH, TOTAL, MonthlyInvolvements
-from .metrics.mixes import LabelMix
-from .periods import day_label
+from ..formatting import change_phrase, count, percent
+from ..metrics.involvements import MONTH, TOTAL, MonthlyInvolvements
+from ..metrics.mixes import LabelMix
+from ..periods import day_label
 
 
 def _and(items: list[str]) -> str:
