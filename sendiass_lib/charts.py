@@ -60,9 +60,19 @@ def theme() -> alt.theme.ThemeConfig:
 
 
 def line_by_series(
-    data, x: str, y: str, series: str, x_title: str, y_title: str, title: str, subtitle: str, emphasise=None
+    data,
+    x: str,
+    y: str,
+    series: str,
+    x_title: str,
+    y_title: str,
+    title: str,
+    subtitle: str,
+    emphasise=None,
+    y_format: str | None = None,
 ) -> alt.Chart:
-    """Lines per series with distinct dash and point shape; `emphasise` draws one series thicker."""
+    """Lines per series with distinct dash and point shape; `emphasise` draws one series thicker;
+    `y_format` is a d3 format for the y axis ("%" for fractions shown as percentages)."""
     order = list(dict.fromkeys(data[series]))
     # The latest series (drawn last) gets the darkest colour and a solid line.
     colours = PALETTE[: len(order)][::-1]
@@ -71,7 +81,7 @@ def line_by_series(
     width = alt.condition(alt.datum[series] == emphasise, alt.value(3.5), alt.value(2))
     base = alt.Chart(data).encode(
         x=alt.X(f"{x}:O", title=x_title, sort=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{y}:Q", title=y_title),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format) if y_format else alt.Undefined),
         color=alt.Color(f"{series}:N", title=None, scale=alt.Scale(**scale, range=colours)),
     )
     lines = base.mark_line().encode(

@@ -51,7 +51,8 @@ def naming(name: str) -> tuple[str, str]:
 
 @cache
 def taxonomy(name: str) -> pl.DataFrame:
-    """The taxonomy as a lookup table: list, valid_from, valid_until, key, label, code."""
+    """The taxonomy as a lookup table: list, valid_from, valid_until, key, label, code, theme,
+    definition (one row per spelling; theme and definition where the file gives them)."""
     path = TAXONOMY_DIR / f"{name}.yaml"
     rows = []
     for entry in _taxonomy_file(name)["lists"]:
@@ -66,7 +67,18 @@ def taxonomy(name: str) -> pl.DataFrame:
                         f"'{item['label']}' in list '{entry['name']}'"
                     )
                 seen[key] = item["label"]
-                rows.append((entry["name"], start, end, key, item["label"], item.get("code")))
+                rows.append(
+                    (
+                        entry["name"],
+                        start,
+                        end,
+                        key,
+                        item["label"],
+                        item.get("code"),
+                        item.get("theme"),
+                        item.get("definition"),
+                    )
+                )
     frame = pl.DataFrame(
         rows,
         schema={
@@ -76,6 +88,8 @@ def taxonomy(name: str) -> pl.DataFrame:
             "key": pl.String,
             "label": pl.String,
             "code": pl.String,
+            "theme": pl.String,
+            "definition": pl.String,
         },
         orient="row",
     )

@@ -20,8 +20,9 @@ def table(
     """A DataFrame as a table: its first column gives row headers, the rest are formatted cells.
 
     Cells use formats[column] when given, else formatting.count (thousands separators, [x] for
-    missing); a column whose name starts with "Change" defaults to a signed percentage. When any
-    cell shows [x], a note under the table says what it means.
+    missing) for numbers and the text itself (left-aligned) for text; a column whose name starts
+    with "Change" defaults to a signed percentage. When any cell shows [x], a note under the table
+    says what it means.
     """
     formats = formats or {}
     stub, *columns = frame.columns
@@ -31,15 +32,19 @@ def table(
             return formats[column]
         if column.startswith("Change"):
             return lambda x: formatting.percent(x, signed=True)
+        if frame.schema[column] == pl.String:
+            return lambda x: "" if x is None else x
         return formatting.count
 
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in frame.columns)
+    text = {c for c in columns if frame.schema[c] == pl.String and c not in formats}
+    align = {c: ' class="text"' if c in text else "" for c in frame.columns}
+    head = "".join(f'<th scope="col"{align[c]}>{escape(c)}</th>' for c in frame.columns)
     body, missing = [], False
     for row in frame.iter_rows(named=True):
         label = str(row[stub])
         texts = [fmt(c)(row[c]) for c in columns]
         missing = missing or formatting.NOT_AVAILABLE in texts
-        cells = "".join(f"<td>{escape(text)}</td>" for text in texts)
+        cells = "".join(f"<td{align[c]}>{escape(t)}</td>" for c, t in zip(columns, texts, strict=True))
         total = ' class="total"' if label.lower() == "total" else ""
         body.append(f'<tr{total}><th scope="row">{escape(label)}</th>{cells}</tr>')
     notes = [note] if note else []

@@ -93,3 +93,40 @@ def test_headline_names_the_three_most_common(con):
     assert text == (
         "Reasons for contact, 2023: the most common were EHCP (43%), Transport (29%) and Legal (14%)."
     )
+
+
+def test_theme_trend_spans_the_change_of_reasons_list(con):
+    # 2023 (old list): Tribunal, Mediation, EHCP -> appeals 2/3, plans 1/3.
+    # 2024: Tribunal (old list, Feb), Tribunal Support and EHCP Quality (new list), Transport:
+    # appeals 2/4, plans 1/4, transport 1/4.
+    for i, (day, reason) in enumerate(
+        [
+            (date(2023, 2, 1), "Tribunal"),
+            (date(2023, 3, 1), "Mediation"),
+            (date(2023, 4, 1), "EHCP"),
+            (date(2024, 2, 1), "Tribunal"),
+            (date(2024, 5, 1), "Tribunal Support"),
+            (date(2024, 6, 1), "EHCP Quality"),
+            (date(2024, 7, 1), "Transport"),
+        ]
+    ):
+        involvement(con, f"i{i}", day, reasons=[reason])
+    # involvement() stores the label without its list; the loader sets it from the opening date.
+    con.execute(
+        "UPDATE involvement_labels SET list = 'to Mar 2024' WHERE involvement_id IN ('i0','i1','i2','i3')"
+    )
+    con.execute("UPDATE involvement_labels SET list = 'from Apr 2024' WHERE list IS NULL")
+    trend = mixes.theme_trend(con, "worcs", "reasons", 2024, years=2)
+    rows = {r[0]: r[1:] for r in trend.iter_rows()}
+    assert trend.columns == ["Theme", "2023", "2024"]
+    assert rows["Disagreements and appeals"] == pytest.approx((2 / 3, 2 / 4))
+    assert rows["EHC plans"] == pytest.approx((1 / 3, 1 / 4))
+    assert rows["Transport"] == pytest.approx((0, 1 / 4))
+    assert trend["Theme"][0] == "Disagreements and appeals"  # largest in the last year first
+
+
+def test_definitions_are_those_of_the_list_in_force():
+    new = mixes.definitions("reasons", date(2024, 12, 31))
+    assert new.height == 31  # "Link System Navigator" has no published definition
+    assert dict(new.iter_rows())["Low Attendance"].startswith("Enquiries about any attendance issues")
+    assert mixes.definitions("reasons", date(2023, 12, 31)).is_empty()

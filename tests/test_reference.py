@@ -64,3 +64,41 @@ def test_intervention_levels_reproduce_the_published_2024_percentages(sample_db,
         mix = mixes.levels(con, service, 2024)
     assert [as_printed(share, 0) for share in mix.rows[mixes.SHARE]] == printed
     assert mix.rows[mixes.LABEL].to_list() == ["Level 1", "Level 2", "Level 3", "Level 4"]
+
+
+def test_a_reason_alias_added_to_the_data_file_changes_the_appendix_with_no_code_change(
+    tmp_path, con, monkeypatch
+):
+    import shutil
+
+    from sendiass_lib import labels
+    from sendiass_lib.ingest.load import load_file
+    from tests.conftest import write_extract
+
+    extract = write_extract(
+        tmp_path,
+        "involvements.csv",
+        [["A1", "05/05/2024", "Appeal to tribunal"]],
+        header=["Case Ref", "Date Opened", "Reasons"],
+    )
+    load_file(con, extract, "worcs", "involvements")
+    [mix] = [m for m in mixes.mixes(con, "worcs", "reasons", 2024) if m.period.start == date(2024, 4, 1)]
+    assert mix.share(labels.UNMAPPED) == 1.0 and mix.share("Tribunal Information") == 0.0
+
+    folder = tmp_path / "taxonomies"
+    shutil.copytree(labels.TAXONOMY_DIR, folder)
+    text = (folder / "reasons.yaml").read_text()
+    (folder / "reasons.yaml").write_text(
+        text.replace(
+            "{label: Tribunal Information,", "{label: Tribunal Information, aliases: [Appeal to tribunal],"
+        )
+    )
+    monkeypatch.setattr(labels, "TAXONOMY_DIR", folder)
+    labels.taxonomy.cache_clear()
+    try:
+        con.execute("DELETE FROM involvement_labels; DELETE FROM involvements; DELETE FROM loads")
+        load_file(con, extract, "worcs", "involvements")
+        [mix] = [m for m in mixes.mixes(con, "worcs", "reasons", 2024) if m.period.start == date(2024, 4, 1)]
+        assert mix.share("Tribunal Information") == 1.0 and mix.share(labels.UNMAPPED) is None
+    finally:
+        labels.taxonomy.cache_clear()

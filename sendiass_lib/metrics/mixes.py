@@ -205,3 +205,63 @@ def levels(con: duckdb.DuckDBPyConnection, service: str, year: int) -> LabelMix:
         _ratio(pl.col(COUNT), involvements).alias(SHARE_OF_INVOLVEMENTS),
     )
     return LabelMix(svc, LEVELS, span, "levels", involvements, recorded, recorded, rows)
+
+
+THEME = "Theme"
+
+
+def theme_trend(
+    con: duckdb.DuckDBPyConnection, service: str, field: str, year: int, years: int = 3
+) -> pl.DataFrame:
+    """Share of the labels recorded in each theme (the taxonomy's crosswalk), per reporting year for
+    the `years` years to `year`: a trend that spans a change of list. Columns: Theme, then one per
+    year with data; themes largest first in the last year, "Unmapped" (if any) last."""
+    svc = config.service(service)
+    spec = label_fields()[field]
+    lookup = (
+        labels.taxonomy(spec.taxonomy)
+        .select("list", "label", "theme")
+        .unique(["list", "label"], maintain_order=True)
+    )
+    spans = [periods.reporting_year(svc, y) for y in range(year - years + 1, year + 1)]
+    counts = []
+    for span in spans:
+        found = con.execute(
+            """SELECT l.list, l.label, count(DISTINCT l.involvement_id)
+               FROM involvement_labels l JOIN involvements i USING (service, involvement_id)
+               WHERE l.service = ? AND l.field = ? AND i.opened_on BETWEEN ? AND ? GROUP BY 1, 2""",
+            [svc.slug, field, span.start, span.end],
+        ).fetchall()
+        counts += [(span.label, *row) for row in found]
+    frame = pl.DataFrame(counts, schema=["period", "list", "label", "n"], orient="row")
+    themes = lookup["theme"].drop_nulls().unique(maintain_order=True).to_list()
+    if frame.is_empty():
+        return pl.DataFrame({THEME: themes})
+    shares = (
+        frame.join(lookup, on=["list", "label"], how="left")
+        .with_columns(pl.col("theme").fill_null(labels.UNMAPPED))
+        .group_by("period", "theme")
+        .agg(pl.col("n").sum())
+        .with_columns((pl.col("n") / pl.col("n").sum().over("period")).alias("share"))
+        .pivot(on="period", index="theme", values="share")
+    )
+    shown = [s.label for s in spans if s.label in shares.columns]
+    everything = pl.DataFrame({"theme": themes}).join(shares, on="theme", how="full", coalesce=True)
+    return everything.select(pl.col("theme").alias(THEME), *[pl.col(c).fill_null(0.0) for c in shown]).sort(
+        pl.col(THEME) == labels.UNMAPPED, pl.col(shown[-1]), descending=[False, True], maintain_order=True
+    )
+
+
+def definitions(field: str, day: date) -> pl.DataFrame:
+    """Label and definition of each label with one, in the list in force on `day`."""
+    spec = label_fields()[field]
+    table = labels.taxonomy(spec.taxonomy)
+    return (
+        table.filter(
+            (pl.col("valid_from") <= day)
+            & (pl.col("valid_until") >= day)
+            & pl.col("definition").is_not_null()
+        )
+        .unique("label", keep="first", maintain_order=True)
+        .select(pl.col("label").alias(LABEL), pl.col("definition").alias("Definition"))
+    )

@@ -102,3 +102,21 @@ def mix_chart_description(mix: LabelMix) -> str:
 def _top(mix: LabelMix, n: int) -> list[tuple[str, float]]:
     ranked = mix.rows.filter(pl.col("Involvements") > 0).sort("Share", descending=True, maintain_order=True)
     return list(zip(ranked["Label"].head(n), ranked["Share"].head(n), strict=True))
+
+
+def theme_trend_title(trend: pl.DataFrame) -> str:
+    """'EHC plans were the largest theme in 2024 (21% of reasons)' from mixes.theme_trend."""
+    theme, *years = trend.columns
+    if not years or trend.is_empty():
+        return "No reasons recorded"
+    top = trend.row(0, named=True)
+    return f"{top[theme]} was the largest theme in {years[-1]} ({percent(top[years[-1]])} of reasons)"
+
+
+def theme_trend_description(trend: pl.DataFrame, shown: int) -> str:
+    """What the theme trend chart shows, in words."""
+    theme, *years = trend.columns
+    text = f"Line chart of the share of reasons in the {shown} largest themes of {years[-1]}, {_and(years)}."
+    for row in trend.head(shown).iter_rows(named=True):
+        text += f" {row[theme]}: " + ", ".join(f"{percent(row[y])} in {y}" for y in years) + "."
+    return text + " The table gives every theme."
