@@ -18,13 +18,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, config, db, periods
 from .availability import has_data, years_with_data
 
+if TYPE_CHECKING:  # imported when a page is built, not when checking what is up to date
+    from jupyter_client.manager import KernelManager
+
 TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
 TEMPLATE = "sendiass"
 MANIFEST = ".build.json"
+# Notebooks rendered at once: one kernel per core (the machines this runs on have 2 or more).
+WORKERS = min(2, os.cpu_count() or 1)
 
 
 class _LingeringClientFilter(logging.Filter):
@@ -121,26 +127,30 @@ def build_report(
             (target / f"{appendix.name}.html").unlink(missing_ok=True)
             manifest.pop(appendix.name, None)
             continue
+    todo = []
     for appendix in pages:
         html_path = target / f"{appendix.name}.html"
         key = _digest(f"{code_key}{data_key}{service}{year}".encode() + appendix.path.read_bytes())
         if not force and html_path.exists() and manifest.get(appendix.name) == key:
             result.up_to_date.append(html_path)
             progress(f"{service} {year}: {appendix.name} is up to date ({_rel(html_path)})")
-            continue
-        started = time.perf_counter()
-        page = page or _page_facts(service, year, extracts)
-        try:
-            html = render_appendix(appendix, service, year, db_path, page)
-        except Exception as exc:  # a failing notebook must not stop the others
-            result.failures.append(f"{appendix.name}: {_first_line(exc)}")
+        else:
+            todo.append((appendix, html_path, key))
+    if todo:
+        page = _page_facts(service, year, extracts)
+    for appendix, html_path, key, html, error, seconds in _render_all(todo, service, year, db_path, page):
+        if error is not None:  # a failing notebook must not stop the others
+            result.failures.append(f"{appendix.name}: {_first_line(error)}")
             manifest.pop(appendix.name, None)
             html_path.unlink(missing_ok=True)  # never leave an out-of-date page to be published
             continue
         _write_atomic(html_path, html)
         manifest[appendix.name] = key
         result.built.append(html_path)
-        progress(f"{service} {year}: built {_rel(html_path)} ({time.perf_counter() - started:.1f} s)")
+        progress(f"{service} {year}: built {_rel(html_path)} ({seconds:.1f} s)")
+    order = {p.name: i for i, p in enumerate(pages)}
+    result.built.sort(key=lambda path: order[path.stem])
+    result.failures.sort(key=lambda failure: order[failure.split(":")[0]])
 
     index = target / "index.html"
     if result.built or result.failures or not index.exists():
@@ -151,32 +161,66 @@ def build_report(
     return result
 
 
-def render_appendix(appendix: Appendix, service: str, year: int, db_path: Path, page: dict) -> str:
+class Kernel:
+    """A Jupyter kernel kept for several notebooks of one build, so its start-up and the notebooks'
+    imports (altair, polars: ~5 s) are paid once per worker, not once per page. Each notebook runs
+    after a `%reset -f`, so none can see another's variables."""
+
+    def __init__(self) -> None:
+        from jupyter_client.manager import KernelManager
+
+        self.km = KernelManager(kernel_name=config.KERNEL_NAME)
+        self._start()
+
+    def _start(self) -> None:
+        # Quiet the kernel's start-up log (a local kernel on loopback warns that TCP is unencrypted).
+        self.km.start_kernel(cwd=str(config.NOTEBOOKS_DIR), extra_arguments=["--IPKernelApp.log_level=ERROR"])
+
+    def ready(self) -> KernelManager:
+        """The kernel manager, with the kernel restarted if a notebook killed it."""
+        if not self.km.is_alive():
+            self._start()
+        return self.km
+
+    def close(self) -> None:
+        self.km.shutdown_kernel(now=True)
+
+
+RESET_TAG = "sendiass-reset"
+
+
+def render_appendix(
+    appendix: Appendix, service: str, year: int, db_path: Path, page: dict, kernel: Kernel | None = None
+) -> str:
     """Execute the notebook for service and year and export its outputs as one offline HTML page.
 
-    The kernel is started first, so it boots (and the notebook imports its libraries) on one core
-    while this process imports papermill and nbconvert on the other: about 2 s less per page.
+    With no `kernel`, one is started for this page and shut down after. It is started before
+    papermill and nbconvert are imported, so it boots on one core while they load on the other.
     """
-    from jupyter_client.manager import KernelManager
-
-    km = KernelManager(kernel_name=config.KERNEL_NAME)
-    # Quiet the kernel's start-up log (a local kernel on loopback warns that TCP is unencrypted).
-    km.start_kernel(cwd=str(appendix.path.parent), extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    own = kernel is None
+    kernel = kernel or Kernel()
     try:
+        import nbformat
         import papermill
         from nbconvert import HTMLExporter
 
+        source = nbformat.read(appendix.path, as_version=4)
+        reset = nbformat.v4.new_code_cell('get_ipython().run_line_magic("reset", "-f")')
+        reset.metadata["tags"] = [RESET_TAG]
+        source.cells.insert(0, reset)
         nb = papermill.execute_notebook(
-            str(appendix.path),
+            source,
             None,
             parameters={"service": service, "year": year, "db_path": str(db_path.resolve())},
             kernel_name=config.KERNEL_NAME,
             progress_bar=False,
             cwd=str(appendix.path.parent),
-            km=km,
+            km=kernel.ready(),
         )
     finally:
-        km.shutdown_kernel(now=True)
+        if own:
+            kernel.close()
+    nb.cells = [c for c in nb.cells if RESET_TAG not in c.metadata.get("tags", [])]
     facts = dict(
         page,
         title=f"{appendix.title}: {page['service_name']}, {page['period_label']}",
@@ -192,6 +236,47 @@ def render_appendix(appendix: Appendix, service: str, year: int, db_path: Path, 
     )
     html, _ = exporter.from_notebook_node(nb, resources={"sendiass": facts})
     return html
+
+
+def _render_all(todo: list, service: str, year: int, db_path: Path, page: dict):
+    """Render the pages in `todo` on up to WORKERS kernels at once (one per core, each kept for
+    its share of the pages); yield (appendix, path, key, html, error, seconds) as each finishes."""
+    import queue
+    import threading
+
+    if not todo:
+        return
+    workers = max(1, min(WORKERS, len(todo)))
+    kernels = [Kernel() for _ in range(workers)]  # booting while papermill and nbconvert import
+    jobs: queue.Queue = queue.Queue()
+    for job in todo:
+        jobs.put(job)
+    done: queue.Queue = queue.Queue()
+
+    def work(kernel: Kernel) -> None:
+        while True:
+            try:
+                appendix, html_path, key = jobs.get_nowait()
+            except queue.Empty:
+                return
+            started = time.perf_counter()
+            try:
+                html, error = render_appendix(appendix, service, year, db_path, page, kernel=kernel), None
+            except Exception as exc:
+                html, error = None, exc
+            done.put((appendix, html_path, key, html, error, time.perf_counter() - started))
+
+    threads = [threading.Thread(target=work, args=(k,), daemon=True) for k in kernels]
+    try:
+        for thread in threads:
+            thread.start()
+        for _ in todo:
+            yield done.get()
+    finally:
+        for thread in threads:
+            thread.join()
+        for kernel in kernels:
+            kernel.close()
 
 
 def render_index(pages: list[Appendix], page: dict) -> str:

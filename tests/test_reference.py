@@ -102,3 +102,17 @@ def test_a_reason_alias_added_to_the_data_file_changes_the_appendix_with_no_code
         assert mix.share("Tribunal Information") == 1.0 and mix.share(labels.UNMAPPED) is None
     finally:
         labels.taxonomy.cache_clear()
+
+
+BUCKS = yaml.safe_load((FIXTURES / "published_bucks.yaml").read_text())
+
+
+@pytest.mark.parametrize("year", sorted(BUCKS["headline"]))
+def test_bucks_key_figures_reproduce_the_published_headline(sample_db, year):
+    from sendiass_lib.metrics import headline
+
+    with db.connect(sample_db) as con:
+        figures = headline.key_figures(con, "bucks", year)
+    got = {measure: figures.value(measure) for measure in BUCKS["headline"][year]}
+    assert got == BUCKS["headline"][year]
+    assert figures.value(headline.FTE) == BUCKS["fte_advisers"][year]

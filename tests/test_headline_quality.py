@@ -1,0 +1,74 @@
+"""Key figures and data-quality measures on small data worked out by hand."""
+
+from datetime import date
+
+import pytest
+
+from sendiass_lib.metrics import headline, quality
+
+
+def involvement(con, service, ident, opened, responded=None, closed=None, record_type=None):
+    con.execute(
+        """INSERT INTO involvements
+           (service, involvement_id, opened_on, first_response_on, closed_on, load_id)
+           VALUES (?, ?, ?, ?, ?, 1)""",
+        [service, ident, opened, responded, closed],
+    )
+    if record_type:
+        con.execute(
+            """INSERT INTO involvement_labels (service, involvement_id, field, raw_label, label, load_id)
+               VALUES (?, ?, 'record_type', ?, ?, 1)""",
+            [service, ident, record_type, record_type],
+        )
+
+
+def test_response_within_two_working_days_skips_christmas(con):
+    # Fri 20 Dec: due Tue 24 Dec (answered 24th: in time). Mon 23 Dec: due Fri 27 Dec (answered
+    # 30th: late). Tue 3 Dec answered Thu 5th: in time. One with no response: left out of the base.
+    involvement(con, "worcs", "a", date(2024, 12, 20), responded=date(2024, 12, 24))
+    involvement(con, "worcs", "b", date(2024, 12, 23), responded=date(2024, 12, 30))
+    involvement(con, "worcs", "c", date(2024, 12, 3), responded=date(2024, 12, 5))
+    involvement(con, "worcs", "d", date(2024, 12, 4))
+    figures = headline.key_figures(con, "worcs", 2024)
+    assert figures.value(headline.NEW) == 4
+    assert figures.value(headline.RESPONDED) == pytest.approx(2 / 3)
+    assert [p.label for p in figures.periods] == ["2024"]  # earlier years with no data are left out
+
+
+def test_referrals_enquiries_and_ongoing_cases_per_fte_in_the_reporting_year(con):
+    # Bucks 2021/22 runs 24 Feb 2021 - 23 Feb 2022; 2.3 FTE advisers (services/bucks.yaml).
+    involvement(con, "bucks", "r1", date(2021, 3, 1), record_type="Referral")  # new, open
+    involvement(con, "bucks", "r2", date(2020, 6, 1), record_type="Referral")  # carried over, open
+    involvement(
+        con, "bucks", "r3", date(2020, 6, 1), closed=date(2021, 2, 23), record_type="Referral"
+    )  # closed before
+    involvement(
+        con, "bucks", "r4", date(2020, 6, 1), closed=date(2021, 2, 24), record_type="Referral"
+    )  # closed on day 1
+    involvement(con, "bucks", "e1", date(2022, 2, 23), record_type="Enquiry")
+    involvement(con, "bucks", "e2", date(2022, 2, 24), record_type="Enquiry")  # next year
+    figures = headline.key_figures(con, "bucks", 2021)
+    assert figures.value(headline.REFERRALS) == 1
+    assert figures.value(headline.ENQUIRIES) == 1
+    assert figures.value(headline.ONGOING) == 3  # r1, r2, r4
+    assert figures.value(headline.PER_FTE) == pytest.approx(3 / 2.3)
+    assert figures.display().row(0)[0] == headline.NEW
+
+
+def test_blank_fields_are_counted_over_the_years_involvements(con):
+    involvement(con, "worcs", "a", date(2024, 1, 2), responded=date(2024, 1, 3), closed=date(2024, 2, 1))
+    involvement(con, "worcs", "b", date(2024, 1, 2))
+    blank = dict(quality.missing(con, "worcs", 2024).select("Field", "Blank").iter_rows())
+    assert blank["Date of first response"] == 1 and blank["Date closed"] == 1
+    assert "Record type" not in blank  # a column this service's extracts never carry
+
+
+def test_differences_show_the_printed_figure_beside_the_one_the_data_gives(con):
+    for i in range(10):
+        involvement(con, "worcs", f"a{i}", date(2023, 1, 2))
+    for i in range(12):
+        involvement(con, "worcs", f"b{i}", date(2024, 12, 2))
+    found = {row[0]: row[1:3] for row in quality.differences(con, "worcs", 2024).iter_rows()}
+    assert found["Change in new involvements on 2023 (text)"] == ("+25%", "+20.0%")
+    assert found['Tribunals avoided, "a minimum of 10% of our calls"'] == ("24", "1.2")
+    assert found["Months with over 200 new involvements"] == ("almost every month", "0 of 12 months")
