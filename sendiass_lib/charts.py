@@ -19,6 +19,9 @@ TEXT = "#0B0C0C"
 FONT = "Arial, Helvetica, sans-serif"
 DASHES = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2]]
 SHAPES = ["circle", "square", "triangle-up", "diamond"]
+# Room left of the row labels: a reader's browser may draw them in a wider fallback font than the
+# one vl-convert measured (seen: DejaVu for Arial), which would cut off their first letters.
+LABEL_ROOM = {"left": 48, "top": 5, "right": 10, "bottom": 5}
 
 
 @alt.theme.register("sendiass", enable=True)
@@ -125,20 +128,67 @@ def figure(chart: alt.Chart, name: str, description: str, width: int = 720) -> H
     return HTML(f'<figure class="chart" id="{ident}" tabindex="0">{svg}</figure>')
 
 
-def bars_by_label(data, label: str, value: str, x_title: str, title: str, subtitle: str) -> alt.Chart:
-    """Horizontal bars, largest first, each with its value printed at the end (as a percentage when
-    the values are fractions), so no reading depends on colour or on the axis alone."""
-    order = list(data.sort(value, descending=True, maintain_order=True)[label])
+def bars_by_label(
+    data,
+    label: str,
+    value: str,
+    x_title: str,
+    title: str,
+    subtitle: str,
+    order: list[str] | None = None,
+    as_percent: bool = True,
+) -> alt.Chart:
+    """Horizontal bars in `order` (default: largest first), each with its value printed at the end
+    (a percentage when the values are fractions, else a count), so no reading depends on colour or
+    on the axis alone."""
+    order = order or list(data.sort(value, descending=True, maintain_order=True)[label])
+    axis = alt.Axis(format="%") if as_percent else alt.Axis(format=",d", tickMinStep=1)
     base = alt.Chart(data).encode(
-        y=alt.Y(f"{label}:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
-        x=alt.X(f"{value}:Q", title=x_title, axis=alt.Axis(format="%")),
+        y=alt.Y(f"{label}:N", title=None, sort=order, axis=alt.Axis(labelLimit=300)),
+        x=alt.X(f"{value}:Q", title=x_title, axis=axis),
     )
     bars = base.mark_bar(color=PALETTE[0])
     text = base.mark_text(align="left", dx=4, color=TEXT, fontSize=12).encode(
-        text=alt.Text(f"{value}:Q", format=".1%")
+        text=alt.Text(f"{value}:Q", format=".1%" if as_percent else ",d")
     )
     return (bars + text).properties(
-        width="container", height=22 * len(order), title=alt.Title(title, subtitle=subtitle)
+        width="container",
+        height=24 * len(order),
+        title=alt.Title(title, subtitle=subtitle),
+        padding=LABEL_ROOM,
+    )
+
+
+def dots_with_interval(
+    data, label: str, value: str, low: str, high: str, x_title: str, title: str, subtitle: str | list[str]
+) -> alt.Chart:
+    """A dot per row (in data order) for a fraction, its interval as a capped line, the value printed.
+
+    Nothing is read from colour or from the axis alone; the axis runs 0-100% so rows compare at a glance.
+    """
+    order = list(data[label])
+    scale = alt.Scale(domain=[0, 1])
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{label}:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
+    )
+    line = base.mark_rule(color=PALETTE[0], strokeWidth=2).encode(
+        x=alt.X(f"{low}:Q", title=x_title, scale=scale, axis=alt.Axis(format="%")), x2=f"{high}:Q"
+    )
+    caps = [
+        base.mark_tick(color=PALETTE[0], thickness=2, size=12).encode(x=alt.X(f"{end}:Q", scale=scale))
+        for end in (low, high)
+    ]
+    dots = base.mark_point(filled=True, size=90, opacity=1, color=PALETTE[0]).encode(
+        x=alt.X(f"{value}:Q", scale=scale)
+    )
+    text = base.mark_text(align="left", dx=8, color=TEXT, fontSize=12).encode(
+        x=alt.X(f"{high}:Q", scale=scale), text=alt.Text(f"{value}:Q", format=".0%")
+    )
+    return alt.layer(line, *caps, dots, text).properties(
+        width="container",
+        height=30 * len(order),
+        title=alt.Title(title, subtitle=subtitle),
+        padding=LABEL_ROOM,
     )
 
 

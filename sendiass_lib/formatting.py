@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 NOT_AVAILABLE = "[x]"  # GSS symbol: not available
+NOT_APPLICABLE = "[z]"  # GSS symbol: not applicable
 
 
 def count(value) -> str:

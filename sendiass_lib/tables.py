@@ -16,15 +16,19 @@ def table(
     caption: str,
     formats: dict[str, Callable] | None = None,
     note: str | None = None,
+    not_applicable: dict[str, list[str]] | None = None,
+    not_applicable_note: str | None = None,
 ) -> HTML:
     """A DataFrame as a table: its first column gives row headers, the rest are formatted cells.
 
     Cells use formats[column] when given, else formatting.count (thousands separators, [x] for
     missing) for numbers and the text itself (left-aligned) for text; a column whose name starts
     with "Change" defaults to a signed percentage. When any cell shows [x], a note under the table
-    says what it means.
+    says what it means. Cells named in `not_applicable` ({row label: [columns]}) show [z], with
+    `not_applicable_note` saying why.
     """
     formats = formats or {}
+    not_applicable = not_applicable or {}
     stub, *columns = frame.columns
 
     def fmt(column: str) -> Callable:
@@ -42,12 +46,14 @@ def table(
     body, missing = [], False
     for row in frame.iter_rows(named=True):
         label = str(row[stub])
-        texts = [fmt(c)(row[c]) for c in columns]
+        skip = not_applicable.get(label, ())
+        texts = [formatting.NOT_APPLICABLE if c in skip else fmt(c)(row[c]) for c in columns]
         missing = missing or formatting.NOT_AVAILABLE in texts
         cells = "".join(f"<td{align[c]}>{escape(t)}</td>" for c, t in zip(columns, texts, strict=True))
         total = ' class="total"' if label.lower() == "total" else ""
         body.append(f'<tr{total}><th scope="row">{escape(label)}</th>{cells}</tr>')
-    notes = [note] if note else []
+    notes = [" ".join(n for n in (note, not_applicable_note if not_applicable else None) if n)]
+    notes = [n for n in notes if n]
     if missing:
         notes.append(f"{formatting.NOT_AVAILABLE} not available: no data is loaded for that cell.")
     notes = "".join(f'<p class="table-note">{escape(n)}</p>' for n in notes)
@@ -69,3 +75,11 @@ def mix_table(mix) -> HTML:
         formats={"Percentage": lambda x: formatting.percent(x, 1)},
         note=mix.base_note(),
     )
+
+
+def text_list(items: list[str] | tuple[str, ...], label: str) -> HTML:
+    """Free text as a list, every item HTML-escaped: markup in the data shows as text, never runs."""
+    if not items:
+        return HTML("")
+    body = "".join(f"<li>{escape(item)}</li>" for item in items)
+    return HTML(f'<ul class="text-list" aria-label="{escape(label)}">{body}</ul>')

@@ -1,0 +1,82 @@
+"""The evaluations appendix's tables, chart and comment list, built from metrics.evaluations results."""
+
+from __future__ import annotations
+
+import polars as pl
+from IPython.display import HTML
+
+from . import charts, formatting, tables
+from .metrics import evaluations as ev
+from .narrative import evaluations as words
+
+INTERVAL = "95% interval"
+
+
+def rating_tables(result: ev.Evaluations) -> list[HTML]:
+    """One table per question set: question, answered, % at each rating, headline share and interval."""
+    scale = result.scale
+    ratings = [scale.rating_label(r) for r in scale.ratings]
+    headline = scale.headline[0].upper() + scale.headline[1:]  # "Rated 7 or more"
+    found = []
+    for qset in result.sets:
+        frame = result.table(qset.name)
+        frame = frame.with_columns(
+            _named(ev.WORDING).alias(ev.QUESTION),
+            pl.Series(
+                INTERVAL,
+                [words.interval_text(lo, hi) for lo, hi in zip(frame[ev.LOW], frame[ev.HIGH], strict=True)],
+                dtype=pl.String,
+            ),
+        ).rename({ev.HEADLINE_SHARE: headline})
+        columns = [ev.QUESTION, ev.BASE, *ratings]
+        if not scale.headline_is_one_rating:
+            columns.append(headline)
+        formats = {column: formatting.percent for column in [*ratings, headline]}
+        formats[INTERVAL] = str
+        note = " ".join(part for part in (qset.note, words.BASES, _interval_note(scale)) if part)
+        found.append(
+            tables.table(
+                frame.select(*columns, INTERVAL),
+                caption=(
+                    f"{qset.title}: percentage of answers at each rating, {result.period.label}, "
+                    f"{result.service.name}"
+                ),
+                formats=formats,
+                note=note,
+            )
+        )
+    return found
+
+
+def _named(column: str) -> pl.Expr:
+    """'Q1 How easy was it to get in contact?'; just 'Q9' for a question with no wording."""
+    same = pl.col(column) == pl.col(ev.QUESTION)
+    return pl.when(same).then(pl.col(ev.QUESTION)).otherwise(pl.format("{} {}", ev.QUESTION, column))
+
+
+def _interval_note(scale: ev.Scale) -> str:
+    return f"{INTERVAL}: the Wilson 95% interval of the share {scale.headline}."
+
+
+def headline_figure(result: ev.Evaluations) -> HTML:
+    """The headline share of every answered question, with its interval, as an SVG figure."""
+    shown = result.questions.filter(pl.col(ev.BASE) > 0).with_columns(_named(ev.SHORT).alias("Label"))
+    if not shown.height:
+        return HTML("")
+    chart = charts.dots_with_interval(
+        shown,
+        label="Label",
+        value=ev.HEADLINE_SHARE,
+        low=ev.LOW,
+        high=ev.HIGH,
+        x_title=f"Share of answers {result.scale.headline}",
+        title=words.chart_title(result),
+        subtitle=[words.chart_subtitle(result), "Dot: the share. Line: its 95% interval."],
+    )
+    name = f"evaluations-{result.service.slug}-{result.period.start:%Y%m%d}"
+    return charts.figure(chart, name, words.chart_description(result))
+
+
+def comments(result: ev.Evaluations) -> HTML:
+    """The year's comments as an escaped list."""
+    return tables.text_list(result.comments, f"Comments, {result.period.label}, {result.service.name}")
