@@ -108,7 +108,7 @@ def build_report(
     progress: Callable[[str], None] = print,
 ) -> ReportResult:
     """Build every appendix for one service and year, plus its index page; see the module docstring."""
-    db_path = Path(db_path or config.db_path())
+    db_path = Path(db_path or config.db_path()).resolve()  # the kernels run in notebooks/
     with db.connect(db_path) as con:
         check_request(con, service, year)
         extracts = _extracts(con, service)
@@ -211,10 +211,11 @@ def render_appendix(
         nb = papermill.execute_notebook(
             source,
             None,
-            parameters={"service": service, "year": year, "db_path": str(db_path.resolve())},
+            parameters={"service": service, "year": year, "db_path": str(Path(db_path).resolve())},
             kernel_name=config.KERNEL_NAME,
             progress_bar=False,
-            cwd=str(appendix.path.parent),
+            # No `cwd`: papermill would chdir the whole process, which races with the other worker
+            # thread; the kernel already runs in the notebooks folder.
             km=kernel.ready(),
         )
     finally:

@@ -6,6 +6,7 @@ These run the real notebook in the project kernel, so they take a few seconds ea
 from __future__ import annotations
 
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -188,3 +189,14 @@ def test_appendix_with_nothing_to_show_is_not_built(sample_db, tmp_path):
     assert not built & {"reasons", "sen_types", "contact", "training", "digital"}
     pages = {p.stem for p in (tmp_path / "2021" / "bucks").glob("*.html")}
     assert pages == built | {"index"}
+
+
+def test_report_with_a_relative_database_path_builds_every_page(sample_db, tmp_path, monkeypatch):
+    # The pages render on two kernels at once in the notebooks folder; a relative path must still
+    # mean the file relative to where the command ran (the way `make report` passes it).
+    shutil.copy(sample_db, tmp_path / "relative.duckdb")
+    monkeypatch.chdir(tmp_path)
+    result = publish.build_report(
+        "herefs", 2024, db_path=Path("relative.duckdb"), out_dir=tmp_path / "out", progress=lambda _: None
+    )
+    assert result.failures == [] and len(result.built) > 2
