@@ -130,3 +130,14 @@ def test_definitions_are_those_of_the_list_in_force():
     assert new.height == 31  # "Link System Navigator" has no published definition
     assert dict(new.iter_rows())["Low Attendance"].startswith("Enquiries about any attendance issues")
     assert mixes.definitions("reasons", date(2023, 12, 31)).is_empty()
+
+
+def test_level_definitions_are_the_four_national_levels():
+    defs = mixes.level_definitions()
+    assert defs["Level"].to_list() == [
+        "Intervention Level 1 (Information)",
+        "Intervention Level 2 (Information & Advice)",
+        "Intervention Level 3 (Information, Advice & Support)",
+        "Intervention Level 4 (Intensive Support)",
+    ]
+    assert defs["Definition"][0].startswith("Service user may require information and generic advice")

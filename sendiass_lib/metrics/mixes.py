@@ -17,6 +17,7 @@ from datetime import date
 
 import duckdb
 import polars as pl
+import yaml
 
 from .. import config, formatting, labels, periods
 from ..config import Service
@@ -265,3 +266,10 @@ def definitions(field: str, day: date) -> pl.DataFrame:
         .unique("label", keep="first", maintain_order=True)
         .select(pl.col("label").alias(LABEL), pl.col("definition").alias("Definition"))
     )
+
+
+def level_definitions() -> pl.DataFrame:
+    """Each intervention level's name and definition (taxonomies/intervention_levels.yaml)."""
+    raw = yaml.safe_load((labels.TAXONOMY_DIR / "intervention_levels.yaml").read_text(encoding="utf-8"))
+    rows = [(item["label"], " ".join(str(item["definition"]).split())) for item in raw["levels"]]
+    return pl.DataFrame(rows, schema={"Level": pl.String, "Definition": pl.String}, orient="row")
