@@ -19,7 +19,8 @@ def years_with_data(con: duckdb.DuckDBPyConnection, service: str) -> list[int]:
 def has_data(con: duckdb.DuckDBPyConnection, service: str, year: int, requires: dict) -> bool:
     """Whether an appendix that declares `requires` (notebook metadata) has anything to show:
     {"labels": [fields]} - involvements opened in the year with any of these label columns;
-    {"table": name, "date": column} - rows of that table for the service dated in the year.
+    {"table": name, "date": column} - rows of that table for the service dated in the year;
+    {"table": name, "year": column} - rows of that table whose column holds the reporting YEAR.
     An appendix that declares nothing needs only the year's involvements."""
     period = periods.reporting_year(config.service(service), year)
     if fields := requires.get("labels"):
@@ -27,7 +28,10 @@ def has_data(con: duckdb.DuckDBPyConnection, service: str, year: int, requires: 
                    JOIN involvements i USING (service, involvement_id)
                    WHERE l.service = ? AND i.opened_on BETWEEN ? AND ? AND list_contains(?, l.field)"""
         params = [service, period.start, period.end, list(fields)]
-    elif table := requires.get("table"):
+    elif (table := requires.get("table")) and (year_column := requires.get("year")):
+        query = f"SELECT count(*) FROM {table} WHERE service = ? AND {year_column} = ?"
+        params = [service, year]
+    elif table:
         date_column = requires["date"]
         query = f"SELECT count(*) FROM {table} WHERE service = ? AND {date_column} BETWEEN ? AND ?"
         params = [service, period.start, period.end]

@@ -12,7 +12,7 @@ import duckdb
 
 from . import config
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -122,6 +122,22 @@ CREATE TABLE IF NOT EXISTS digital_metrics (
     item VARCHAR,
     value BIGINT NOT NULL CHECK (value >= 0),
     load_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS service_figures (
+    service VARCHAR NOT NULL,  -- the service whose folder the extract came from
+    year INTEGER NOT NULL,  -- the YEAR the reporting year starts in (2021 = Buckinghamshire 2021/22)
+    as_at DATE,  -- the day a point-in-time table (staffing) describes
+    scope VARCHAR,  -- null or the service's slug, or "joint" for posts shared by services
+    table_name VARCHAR NOT NULL,  -- "Funding", "In-house staff team", ...
+    line INTEGER,  -- the row's place in its table; tells apart rows with the same label
+    row_label VARCHAR NOT NULL,
+    column_label VARCHAR,  -- null in a by-year table (the years are its columns)
+    value DECIMAL(18, 4),  -- a number, exact (sums of money and FTE add up as printed)
+    text VARCHAR,  -- a text cell ("BC", "16 years")
+    out_of DECIMAL(18, 4),  -- for a cell printed "6/8 met": 8
+    unit VARCHAR,  -- GBP, FTE, people, count, standards met, ...
+    load_id INTEGER NOT NULL,
+    CHECK (value IS NOT NULL OR text IS NOT NULL)
 );
 """
 

@@ -55,6 +55,8 @@ def test_each_sample_file_has_the_bad_rows_a_real_export_has_and_is_marked_as_sa
         # Forms: a rating off the scale, and a duplicate form, a Total row or an impossible date.
         "evaluations": [["bad_date", "bad_rating"], ["bad_rating", "duplicate"], ["bad_rating", "total_row"]],
         "training_evaluations": [["bad_rating", "duplicate"], ["bad_rating", "total_row"]],
+        # Service figures: a typed Total row, or a unit typed into a number cell ("0.4 FTE").
+        "figures": [["total_row"], ["bad_number"]],
     }
     assert reasons and all(found in expected[kind] for kind, found in reasons), reasons
     assert sorted({kind for kind, _ in reasons}) == sorted(expected)

@@ -18,9 +18,9 @@ REASONS = (
     "total_row",  # a "Total"/"Grand Total" footer, wherever it is in the file
     "wrong_field_count",  # more cells than the header has (a stray separator): columns unknowable
     "missing_required",  # a required column is empty
-    "bad_date",  # a date cell that is not a date (or is impossible: 31/02/2024)
+    "bad_date",  # a date, month or year cell that is not one (or is impossible: 31/02/2024)
     "bad_level",  # an intervention level other than blank, 1-4 or "Level 1"-"Level 4"
-    "bad_number",  # a count that is not a whole number of 0 or more
+    "bad_number",  # a count that is not a whole number of 0 or more, or a number cell that is not one
     "bad_rating",  # an answer off the service's evaluation scale (blank is "not answered")
     "future_date",  # opened after the day of the load
     "date_order",  # first response or closure before the opening date, or a birth after it
@@ -68,6 +68,14 @@ def rules(
     missing = [
         (text(c.name).is_null(), pl.lit(f"{header_of[c.name]} is empty")) for c in columns if c.required
     ]
+    if one_of := contract.required_one_of:
+        names = " and ".join(header_of[name] for name in one_of)
+        missing.append(
+            (
+                pl.all_horizontal(text(name).is_null() for name in one_of),
+                pl.lit(f"{names} are both empty" if len(one_of) == 2 else f"{names} are all empty"),
+            )
+        )
 
     def unparsed(*types: str) -> list[tuple[pl.Expr, pl.Expr]]:
         """Cells of these column types that hold text which did not parse."""
@@ -116,9 +124,9 @@ def rules(
             pl.format("{} more cell(s) than the header has", pl.col("__extra")),
         ),
         ("missing_required", *first_failing(missing)),
-        ("bad_date", *first_failing(unparsed("date", "birth_date", "month"))),
+        ("bad_date", *first_failing(unparsed("date", "birth_date", "month", "year"))),
         ("bad_level", *first_failing(unparsed("level"))),
-        ("bad_number", *first_failing(unparsed("count"))),
+        ("bad_number", *first_failing(unparsed("count", "number"))),
         ("bad_rating", *first_failing(bad_ratings)),
         ("future_date", future[0], pl.format("{} is after the load date {}", future[1], pl.lit(str(today)))),
         ("date_order", *first_failing(order)),

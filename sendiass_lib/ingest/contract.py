@@ -71,6 +71,8 @@ class Contract:
     name_headers: frozenset[str]  # normalised; the personal headers that hold names
     questions: Questions | None = None
     labels_table: str | None = None
+    required_one_of: tuple[str, ...] = ()  # at least one of these columns must be filled in
+    total_column: str | None = None  # where a "Total" footer is written, if not the first column
 
     def is_header(self, cells: list[str]) -> bool:
         """Whether a row of cells is this kind's header: it names every required column."""
@@ -128,6 +130,8 @@ def contract(kind: str) -> Contract:
         personal_headers=personal,
         name_headers=names,
         labels_table=raw.get("labels_table"),
+        required_one_of=tuple(raw.get("required_one_of", ())),
+        total_column=raw.get("total_column"),
         questions=(
             Questions(
                 re.compile(raw["questions"]["pattern"]),

@@ -89,3 +89,24 @@ def parse_month(text: pl.Expr) -> pl.Expr:
     return pl.coalesce(
         first_of(year, month_no), first_of(n_year, n_month), parse_date(text).dt.truncate("1mo")
     )
+
+
+def parse_number(text: pl.Expr) -> pl.Expr:
+    """A number from '108734', '108,734', '£108,734', '0.85', '-1,200.50'; anything else ('0.4 FTE',
+    'tbc', '-') is null. For figures a service keeps outside its case records (funding, FTE)."""
+    bare = text.str.strip_chars().str.replace(r"^(-?)£", "$1").str.replace_all(",", "")
+    return (
+        pl.when(bare.str.contains(r"^-?\d+(\.\d+)?$"))
+        .then(bare.cast(pl.Float64, strict=False))
+        .otherwise(None)
+    )
+
+
+def parse_year(text: pl.Expr) -> pl.Expr:
+    """The YEAR a reporting year starts in, from '2021', '2021/22', '2021-22', '2021-2022' or
+    '2021/2022' (the second year must follow the first); anything else is null."""
+    parts = text.str.strip_chars().str.extract_groups(r"^((?:19|20)\d{2})(?:\s*[/-]\s*(\d{2}|\d{4}))?$")
+    start = parts.struct.field("1").cast(pl.Int32, strict=False)
+    end = parts.struct.field("2").cast(pl.Int32, strict=False)
+    follows = pl.when(end < 100).then(end == (start + 1) % 100).otherwise(end == start + 1)
+    return pl.when(end.is_null() | follows).then(start).otherwise(None)

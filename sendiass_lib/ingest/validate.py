@@ -17,7 +17,7 @@ from .. import config, privacy
 from .. import labels as labels_module
 from .checks import first_applying, rules
 from .contract import Contract, HeaderMap
-from .parse import parse_column, parse_count, parse_date, parse_level, parse_month
+from .parse import parse_column, parse_count, parse_date, parse_level, parse_month, parse_number, parse_year
 from .readers import EXTRA, ROW, RawExtract, column
 
 _PARSERS = {
@@ -26,6 +26,8 @@ _PARSERS = {
     "month": parse_month,
     "level": parse_level,
     "count": parse_count,
+    "number": parse_number,
+    "year": parse_year,
 }
 _TOTAL = r"(?i)^(grand\s+)?totals?\s*:?$"
 
@@ -62,10 +64,14 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
         answer = pl.when(answer.str.to_lowercase().is_in(skipped)).then(None).otherwise(answer)
         text_cols.append(answer.alias(f"{q}__text"))
     frame = data.with_columns(*text_cols)
+    # A footer is found in the first column, or in the contract's `total_column` (a figures
+    # file's row label) when the file has it.
+    at = headers.canonical.get(contract.total_column) if contract.total_column else None
+    total_col = column(at) if at is not None else file_cols[0]
     frame = frame.with_columns(
         *[_typed(frame[f"{col.name}__text"], col.type).alias(col.name) for col in contract.columns],
         *[_typed(frame[f"{q}__text"], "count").alias(q) for q in asked],
-        __total=pl.col(file_cols[0]).str.contains(_TOTAL).fill_null(False),
+        __total=pl.col(total_col).str.contains(_TOTAL).fill_null(False),
         __extra=pl.col(EXTRA) if EXTRA in frame.columns else pl.lit(0, pl.Int32),
     )
     # Keys compare as typed values ("Jan-24" and "January 2024" are one month), null included

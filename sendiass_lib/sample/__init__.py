@@ -28,7 +28,7 @@ PERSON_HEADERS = [
 
 def generate(out_dir: Path | None = None) -> list[Path]:
     """Write every sample extract and SHA256SUMS under out_dir (default data/sample); return the files."""
-    from . import bucks, digital, evaluations, involvements, training
+    from . import bucks, digital, evaluations, figures, involvements, training
 
     out_dir = out_dir or config.SAMPLE_DIR
     written = [
@@ -37,6 +37,7 @@ def generate(out_dir: Path | None = None) -> list[Path]:
         *training.write(out_dir),
         *digital.write(out_dir),
         *evaluations.write(out_dir),
+        *figures.write(out_dir),
     ]
     sums = "".join(
         f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out_dir).as_posix()}\n"
@@ -48,7 +49,7 @@ def generate(out_dir: Path | None = None) -> list[Path]:
 
 @cache
 def _targets(name: str) -> dict:
-    """A calibration file from sample_targets/ (involvements, training, digital, fake_people)."""
+    """A calibration file from sample_targets/ (involvements, training, digital, figures, fake_people)."""
     return yaml.safe_load((TARGETS_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
 
 
