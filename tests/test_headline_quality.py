@@ -72,3 +72,23 @@ def test_differences_show_the_printed_figure_beside_the_one_the_data_gives(con):
     assert found["Change in new involvements on 2023 (text)"] == ("+25%", "+20.0%")
     assert found['Tribunals avoided, "a minimum of 10% of our calls"'] == ("24", "1.2")
     assert found["Months with over 200 new involvements"] == ("almost every month", "0 of 12 months")
+
+
+def test_sample_differences_give_the_figure_from_the_data_beside_the_printed_one(sample_db):
+    from sendiass_lib import db
+
+    with db.connect(sample_db) as con:
+        found = {
+            (service, year): {row[0]: row[2] for row in quality.differences(con, service, year).iter_rows()}
+            for service, year in [("herefs", 2023), ("worcs", 2024), ("bucks", 2021), ("bucks", 2019)]
+        }
+    assert (
+        found[("herefs", 2023)]['SEN type 2023: "Other" against the sum of its printed breakdown'] == "5.3%"
+    )
+    worcs = found[("worcs", 2024)]
+    assert worcs["Change in new involvements on 2023 (text)"] == "+24.3%"
+    assert worcs["Months with over 200 new involvements"] == "7 of 12 months"
+    assert worcs['Tribunals avoided, "a minimum of 10% of our calls"'] == "248.6"
+    assert worcs["Evaluation Q6 (would recommend): share rating 3"] == "4%"
+    assert found[("bucks", 2021)]["Families given significant advice about tribunals, 2021/22"] == "121"
+    assert found[("bucks", 2019)]["Ongoing cases per FTE adviser 2019/20"] == "337"

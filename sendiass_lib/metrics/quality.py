@@ -15,7 +15,7 @@ import polars as pl
 import yaml
 
 from .. import config, formatting, periods
-from . import headline, involvements, mixes
+from . import evaluations, figures, headline, involvements, mixes
 
 DIFFERENCES_FILE = config.PACKAGE_DIR / "published" / "report_differences.yaml"
 OPTIONAL_FIELDS = {
@@ -131,4 +131,18 @@ def _ours(con, service: str, year: int, entry: dict) -> str:
     if measure == "share_of_new":
         new = involvements.monthly(con, service, year).current
         return formatting.NOT_AVAILABLE if new is None else f"{new * entry['share']:,.1f}"
+    if measure == "mix_labels_share":
+        start = entry["start"] if isinstance(entry["start"], date) else date.fromisoformat(entry["start"])
+        found = [m for m in mixes.mixes(con, service, entry["field"], year) if m.period.start == start]
+        if not found:
+            return formatting.NOT_AVAILABLE
+        return formatting.percent(sum(found[0].share(label) or 0.0 for label in entry["labels"]), 1)
+    if measure == "evaluation_share":
+        share = evaluations.evaluations(con, service, year).share(entry["question"], entry["rating"])
+        return formatting.percent(share) if share is not None else formatting.NOT_AVAILABLE
+    if measure == "figure_sum":
+        table = figures.figures(con, service, year).get(entry["table"])
+        values = [table.value(row, entry["column"]) for row in entry["rows"]] if table else []
+        numbers = [v for v in values if isinstance(v, int | float)]
+        return f"{sum(numbers):,.2f}".rstrip("0").rstrip(".") if numbers else formatting.NOT_AVAILABLE
     raise ValueError(f"{DIFFERENCES_FILE.name}: unknown measure '{measure}'")
