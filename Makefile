@@ -24,7 +24,7 @@ SERVICE_LIST := $(subst $(space),$(comma)$(space),$(SERVICES))
 DB_INPUTS := data/raw data/sample sendiass_lib/ingest sendiass_lib/services sendiass_lib/db.py
 DB_STALE := $(shell find $(DB_INPUTS) -newer $(DB) 2>/dev/null | head -n 1)
 
-.PHONY: help env data report test lint baselines sample lock bench clean clean-all FORCE
+.PHONY: help env data report reports test lint baselines sample lock bench clean clean-all FORCE
 
 help: ## List the targets with a line on each
 	@echo "sendiass-workbench. Usage: make <target> [YEAR=2024 COUNTY=worcs]"
@@ -62,6 +62,10 @@ report: ## Build the appendices for one service and year: make report YEAR=2024 
 	  *) echo "unknown service '$(COUNTY)'; valid: $(SERVICE_LIST)" >&2; exit 2;; esac
 	@$(MAKE) --no-print-directory --silent data
 	@$(SENDIASS) report --service $(COUNTY) --year $(YEAR) --db $(DB)
+
+reports: ## Build every service and year that has data, and outputs/index.html
+	@$(MAKE) --no-print-directory --silent data
+	@$(SENDIASS) reports --db $(DB)
 
 test: $(ENV_STAMP) ## Lint, unit tests and notebook regressions (nbval) against the sample data
 	@$(VENV)/bin/ruff check --quiet .

@@ -1,4 +1,6 @@
-"""The `sendiass` command: sample, data, load, report, baselines. Errors are one line, never a trace."""
+"""The `sendiass` command: sample, data, load, rejects, report, reports, baselines.
+
+Errors are one line, never a trace."""
 
 from __future__ import annotations
 
@@ -71,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="outputs folder (default: outputs/)")
     p.add_argument("--force", action="store_true", help="rebuild pages that are up to date")
     p.set_defaults(run=_report)
+
+    p = sub.add_parser("reports", help="build every service and year that has data, and outputs/index.html")
+    p.add_argument("--db", type=Path, help=db_help)
+    p.add_argument("--out", type=Path, help="outputs folder (default: outputs/)")
+    p.add_argument("--force", action="store_true", help="rebuild pages that are up to date")
+    p.set_defaults(run=_reports)
 
     p = sub.add_parser("baselines", help="re-run the notebooks in place on the sample (nbval baseline)")
     p.add_argument("names", nargs="*", help="only these notebooks (e.g. reasons); default: all")
@@ -170,6 +178,20 @@ def _report(args) -> int:
         f"{len(result.built)} built, {len(result.up_to_date)} up to date, "
         f"{len(result.failures)} failed in {time.perf_counter() - started:.1f} s; "
         f"open {result.index}"
+    )
+    return FAILED if result.failures else 0
+
+
+def _reports(args) -> int:
+    from .publish import build_all
+
+    started = time.perf_counter()
+    result = build_all(db_path=args.db, out_dir=args.out, force=args.force)
+    for failure in result.failures:
+        print(f"sendiass: failed {failure}", file=sys.stderr)
+    print(
+        f"{result.built} built, {result.up_to_date} up to date, {len(result.failures)} failed "
+        f"in {time.perf_counter() - started:.1f} s; open {result.index}"
     )
     return FAILED if result.failures else 0
 

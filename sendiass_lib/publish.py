@@ -295,6 +295,79 @@ def render_index(pages: list[Appendix], page: dict) -> str:
     return env.get_template("listing.html.j2").render(page=facts, appendices=listing)
 
 
+@dataclass
+class AllReportsResult:
+    """What `build_all` did: pages built and up to date, every failure, the top-level index."""
+
+    built: int = 0
+    up_to_date: int = 0
+    failures: list[str] = field(default_factory=list)
+    index: Path | None = None
+
+
+def build_all(
+    db_path: Path | None = None,
+    out_dir: Path | None = None,
+    force: bool = False,
+    progress: Callable[[str], None] = print,
+) -> AllReportsResult:
+    """Build every service and year that has data (each report on one kernel per core), collect
+    every failure rather than stopping at the first, and write the top-level outputs/index.html."""
+    db_path = Path(db_path or config.db_path()).resolve()
+    out_dir = out_dir or config.OUTPUTS_DIR
+    with db.connect(db_path) as con:
+        wanted = {slug: years_with_data(con, slug) for slug in config.services()}
+        extracts = [x for slug in wanted for x in _extracts(con, slug)]
+    result = AllReportsResult()
+    listing = []
+    for slug, years in wanted.items():
+        svc = config.service(slug)
+        entry = {"name": svc.name, "years": []}
+        for year in years:
+            try:
+                one = build_report(slug, year, db_path, out_dir, force=force, progress=progress)
+            except Exception as exc:  # a report that cannot start must not stop the others
+                result.failures.append(f"{slug} {year}: {_first_line(exc)}")
+                continue
+            result.built += len(one.built)
+            result.up_to_date += len(one.up_to_date)
+            result.failures += [f"{slug} {year}: {failure}" for failure in one.failures]
+            folder = out_dir / str(year) / slug
+            pages = [a for a in appendices() if (folder / f"{a.name}.html").exists()]
+            entry["years"].append(
+                {
+                    "label": periods.reporting_year(svc, year).long_label,
+                    "href": f"{year}/{slug}/index.html",
+                    "pages": [{"href": f"{year}/{slug}/{a.name}.html", "title": a.title} for a in pages],
+                }
+            )
+        listing.append(entry)
+    result.index = out_dir / "index.html"
+    _write_atomic(result.index, render_reports_index(listing, extracts))
+    return result
+
+
+def render_reports_index(services: list[dict], extracts: list[dict]) -> str:
+    """The top-level index page: each service, its years with data and their appendices."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR / TEMPLATE), autoescape=False)
+    facts = {
+        "service_name": "All services",
+        "period_label": "every reporting year with data",
+        "sample": any(x["is_sample"] for x in extracts),
+        "extracts": extracts,
+        "built_at": datetime.now().strftime("%d %b %Y %H:%M"),
+        "version": __version__,
+        "commit": _git_commit(),
+        "css": (TEMPLATES_DIR / TEMPLATE / "sendiass.css").read_text(encoding="utf-8"),
+        "title": "SENDIASS annual report appendices",
+        "heading": "Annual report appendices",
+        "up_link": None,
+    }
+    return env.get_template("reports.html.j2").render(page=facts, services=services)
+
+
 def _page_facts(service: str, year: int, extracts: list[dict]) -> dict:
     svc = config.service(service)
     return {

@@ -200,3 +200,30 @@ def test_report_with_a_relative_database_path_builds_every_page(sample_db, tmp_p
         "herefs", 2024, db_path=Path("relative.duckdb"), out_dir=tmp_path / "out", progress=lambda _: None
     )
     assert result.failures == [] and len(result.built) > 2
+
+
+def test_reports_builds_every_service_and_year_collects_all_failures_and_indexes_them(
+    sample_db, tmp_path, monkeypatch
+):
+    class NoKernel:
+        def close(self) -> None:
+            pass
+
+    def render(appendix, service, year, db_path, page, kernel=None):
+        if (service, year, appendix.name) == ("herefs", 2023, "reasons"):
+            raise RuntimeError("cell 2 failed\nValueError: broken on purpose")
+        return f"<p>{appendix.name} {service} {year}</p>"
+
+    monkeypatch.setattr(publish, "Kernel", NoKernel)
+    monkeypatch.setattr(publish, "render_appendix", render)
+    seen: list[str] = []
+    result = publish.build_all(db_path=sample_db, out_dir=tmp_path, progress=seen.append)
+    assert result.failures == ["herefs 2023: reasons: RuntimeError: ValueError: broken on purpose"]
+    built = {p.relative_to(tmp_path).parts[:2] for p in tmp_path.glob("*/*/*.html")}
+    expected = {("2019", "bucks"), ("2020", "bucks"), ("2021", "bucks")}
+    expected |= {(str(y), s) for s in ("herefs", "worcs") for y in (2022, 2023, 2024)}
+    assert built == expected
+    assert result.built == len(seen) > 40  # a progress line per page
+    index = (tmp_path / "index.html").read_text()
+    assert 'href="2021/bucks/index.html"' in index and "2021/22 (24 Feb 2021 - 23 Feb 2022)" in index
+    assert 'href="2024/worcs/reasons.html"' in index and 'href="2023/herefs/reasons.html"' not in index
