@@ -56,6 +56,7 @@ class Service:
     evaluation_scale: tuple[int, int] = (1, 4)  # lowest and highest rating on its forms
     reports_from: int | None = None  # first YEAR with a report; earlier records are carry-overs
     fte_advisers: dict[int, float] = field(default_factory=dict)  # staffing by YEAR
+    disclosure: dict | str | bool | None = None  # small-number rule (disclosure.py); "off": internal
 
 
 @cache
@@ -74,6 +75,7 @@ def services() -> dict[str, Service]:
             reporting_year=str(raw.get("reporting_year", "calendar")),
             evaluation_scale=tuple(raw.get("evaluation_scale", (1, 4))),
             reports_from=raw.get("reports_from"),
+            disclosure=raw.get("disclosure"),
             fte_advisers={
                 int(y): float(v) for y, v in (raw.get("staffing") or {}).get("fte_advisers", {}).items()
             },

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 NOT_AVAILABLE = "[x]"  # GSS symbol: not available
 NOT_APPLICABLE = "[z]"  # GSS symbol: not applicable
+SUPPRESSED = "[c]"  # GSS symbol: confidential (a small count, or one that would reveal it)
 
 
 def count(value) -> str:

@@ -369,8 +369,11 @@ def render_reports_index(services: list[dict], extracts: list[dict]) -> str:
 
 
 def _page_facts(service: str, year: int, extracts: list[dict]) -> dict:
+    from .disclosure import rule
+
     svc = config.service(service)
     return {
+        "internal": not rule(svc).on,
         "service_name": svc.name,
         "period_label": periods.reporting_year(svc, year).long_label,
         "sample": any(x["is_sample"] for x in extracts),

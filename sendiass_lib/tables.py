@@ -18,6 +18,8 @@ def table(
     note: str | None = None,
     not_applicable: dict[str, list[str]] | None = None,
     not_applicable_note: str | None = None,
+    suppressed: dict[str, list[str]] | None = None,
+    suppressed_note: str | None = None,
 ) -> HTML:
     """A DataFrame as a table: its first column gives row headers, the rest are formatted cells.
 
@@ -25,10 +27,12 @@ def table(
     missing) for numbers and the text itself (left-aligned) for text; a column whose name starts
     with "Change" defaults to a signed percentage. When any cell shows [x], a note under the table
     says what it means. Cells named in `not_applicable` ({row label: [columns]}) show [z], with
-    `not_applicable_note` saying why.
+    `not_applicable_note` saying why; cells named in `suppressed` show [c] (disclosure.protect),
+    with `suppressed_note` giving the rule.
     """
     formats = formats or {}
     not_applicable = not_applicable or {}
+    suppressed = suppressed or {}
     stub, *columns = frame.columns
 
     def fmt(column: str) -> Callable:
@@ -46,13 +50,17 @@ def table(
     body, missing = [], False
     for row in frame.iter_rows(named=True):
         label = str(row[stub])
-        skip = not_applicable.get(label, ())
-        texts = [formatting.NOT_APPLICABLE if c in skip else fmt(c)(row[c]) for c in columns]
+        skip, hide = not_applicable.get(label, ()), suppressed.get(label, ())
+        texts = [
+            formatting.NOT_APPLICABLE if c in skip else formatting.SUPPRESSED if c in hide else fmt(c)(row[c])
+            for c in columns
+        ]
         missing = missing or formatting.NOT_AVAILABLE in texts
         cells = "".join(f"<td{align[c]}>{escape(t)}</td>" for c, t in zip(columns, texts, strict=True))
         total = ' class="total"' if label.lower() == "total" else ""
         body.append(f'<tr{total}><th scope="row">{escape(label)}</th>{cells}</tr>')
-    notes = [" ".join(n for n in (note, not_applicable_note if not_applicable else None) if n)]
+    parts = (note, not_applicable_note if not_applicable else None, suppressed_note if suppressed else None)
+    notes = [" ".join(n for n in parts if n)]
     notes = [n for n in notes if n]
     if missing:
         notes.append(f"{formatting.NOT_AVAILABLE} not available: no data is loaded for that cell.")
@@ -68,12 +76,22 @@ def table(
 
 
 def mix_table(mix) -> HTML:
-    """A label mix (metrics.mixes.LabelMix) as a table: label, involvements, share; its base below."""
+    """A label mix (metrics.mixes.LabelMix) as a table: label, involvements, share; its base below.
+    Small counts are suppressed by the service's disclosure rule, and their shares with them."""
+    from . import disclosure
+
+    rule = disclosure.rule(mix.service)
+    frame = mix.table().rename({"Share": "Percentage"})
+    if not disclosure.percent_shown(mix.base, rule):
+        frame = frame.with_columns(pl.lit(None, pl.Float64).alias("Percentage"))
+    shown, hidden = disclosure.protect(frame, ["Involvements"], rule, shares={"Percentage": "Involvements"})
     return table(
-        mix.table().rename({"Share": "Percentage"}),
+        shown,
         caption=f"{mix.field.title}, {mix.period.label}, {mix.service.name}",
         formats={"Percentage": lambda x: formatting.percent(x, 1)},
         note=mix.base_note(),
+        suppressed=hidden,
+        suppressed_note=rule.note,
     )
 
 

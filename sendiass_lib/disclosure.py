@@ -1,0 +1,99 @@
+"""Small-number disclosure control, applied in the library before any table is displayed.
+
+The rule comes from the service's config file (`disclosure:`), default as in GSS practice for
+person counts: a count from 1 to 4 is shown as [c]; then secondary suppression, so that no
+suppressed cell can be worked out from a row or column total (while a line with a shown total has
+exactly one [c], its smallest other shown cell is suppressed too); and no percentage is shown on a
+base under 10. `disclosure: off` turns it off for internal builds, and every page then says
+"Internal: not for publication".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from .config import Service
+from .formatting import SUPPRESSED
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Counts from 1 to `below` - 1 are suppressed; percentages need a base of `min_base`."""
+
+    on: bool = True
+    below: int = 5
+    min_base: int = 10
+
+    @property
+    def note(self) -> str:
+        return (
+            f"{SUPPRESSED} suppressed: a count of 1 to {self.below - 1}, or a figure that would reveal one "
+            f"from a total; no percentage is given on a base under {self.min_base}."
+        )
+
+
+def rule(service: Service) -> Rule:
+    """The service's rule (its config's `disclosure:`; default: suppress 1-4, percentages on 10+)."""
+    raw = service.disclosure
+    if raw is False or raw == "off":
+        return Rule(on=False)
+    raw = raw if isinstance(raw, dict) else {}
+    return Rule(True, int(raw.get("suppress_below", 5)), int(raw.get("min_percent_base", 10)))
+
+
+def protect(
+    frame: pl.DataFrame,
+    counts: list[str],
+    rule: Rule,
+    totals: bool = True,
+    shares: dict[str, str] | None = None,
+) -> tuple[pl.DataFrame, dict[str, list[str]]]:
+    """The frame with suppressed cells nulled, and {row label: [columns]} of the cells to show as [c].
+
+    `counts` are the person-count columns; each is treated as adding up to a shown total (the table's
+    base) when `totals`, and each row across them likewise when there are several. `shares` maps a
+    share column to the count column it is a share of: a share is suppressed with its count.
+    """
+    if not rule.on or frame.is_empty():
+        return frame, {}
+    stub = frame.columns[0]
+    labels = [str(x) for x in frame[stub]]
+    values = {c: [int(v) if v is not None else None for v in frame[c]] for c in counts}
+    hidden = {(i, c) for c in counts for i, v in enumerate(values[c]) if v is not None and 0 < v < rule.below}
+    lines = [[(i, c) for i in range(len(labels))] for c in counts] if totals else []
+    if totals and len(counts) > 1:
+        lines += [[(i, c) for c in counts] for i in range(len(labels))]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            inside = [cell for cell in line if cell in hidden]
+            if len(inside) != 1:
+                continue
+            candidates = [c for c in line if c not in hidden and values[c[1]][c[0]] is not None]
+            if not candidates:
+                continue
+            # The smallest other cell, preferring one that is not zero (a zero hides nothing).
+            pick = min(candidates, key=lambda cell: (values[cell[1]][cell[0]] == 0, values[cell[1]][cell[0]]))
+            hidden.add(pick)
+            changed = True
+    for share, count in (shares or {}).items():
+        hidden |= {(i, share) for i, c in hidden.copy() if c == count}
+    cells: dict[str, list[str]] = {}
+    for i, column in sorted(hidden):
+        cells.setdefault(labels[i], []).append(column)
+    nulled = frame.with_columns(
+        pl.when(pl.Series([(i, c) in hidden for i in range(len(labels))]))
+        .then(None)
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in sorted({c for _, c in hidden})
+    )
+    return nulled, cells
+
+
+def percent_shown(base: int | None, rule: Rule) -> bool:
+    """Whether a percentage on this base may be shown."""
+    return not rule.on or (base is not None and base >= rule.min_base)
