@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 from IPython.display import HTML
 
-from . import charts, formatting, tables
+from . import charts, disclosure, formatting, tables
 from .metrics import evaluations as ev
 from .narrative import evaluations as words
 
@@ -15,6 +15,7 @@ INTERVAL = "95% interval"
 def rating_tables(result: ev.Evaluations) -> list[HTML]:
     """One table per question set: question, answered, % at each rating, headline share and interval."""
     scale = result.scale
+    rule = disclosure.rule(result.service)
     ratings = [scale.rating_label(r) for r in scale.ratings]
     headline = scale.headline[0].upper() + scale.headline[1:]  # "Rated 7 or more"
     found = []
@@ -34,15 +35,21 @@ def rating_tables(result: ev.Evaluations) -> list[HTML]:
         formats = {column: formatting.percent for column in [*ratings, headline]}
         formats[INTERVAL] = str
         note = " ".join(part for part in (qset.note, words.BASES, _interval_note(scale)) if part)
+        shown = frame.select(*columns, INTERVAL)
+        # No percentage (nor interval) on a base under the service's minimum: [c], as the rule says.
+        pairs = zip(shown[ev.QUESTION], shown[ev.BASE], strict=True)
+        hidden = {str(q): shown.columns[2:] for q, n in pairs if not disclosure.percent_shown(n, rule)}
         found.append(
             tables.table(
-                frame.select(*columns, INTERVAL),
+                shown,
                 caption=(
                     f"{qset.title}: percentage of answers at each rating, {result.period.label}, "
                     f"{result.service.name}"
                 ),
                 formats=formats,
                 note=note,
+                suppressed=hidden,
+                suppressed_note=rule.note,
             )
         )
     return found
@@ -60,7 +67,9 @@ def _interval_note(scale: ev.Scale) -> str:
 
 def headline_figure(result: ev.Evaluations) -> HTML:
     """The headline share of every answered question, with its interval, as an SVG figure."""
-    shown = result.questions.filter(pl.col(ev.BASE) > 0).with_columns(_named(ev.SHORT).alias("Label"))
+    rule = disclosure.rule(result.service)
+    enough = pl.col(ev.BASE) >= (rule.min_base if rule.on else 1)  # no percentage on a small base
+    shown = result.questions.filter(enough).with_columns(_named(ev.SHORT).alias("Label"))
     if not shown.height:
         return HTML("")
     chart = charts.dots_with_interval(

@@ -130,7 +130,30 @@ def test_ratings_loaded_on_another_scale_are_refused(con):
         ev.evaluations(con, "worcs", 2024)
 
 
-def test_sentences_name_forms_highest_and_lowest_and_bases(con):
+@pytest.fixture
+def internal_build(monkeypatch):
+    """Worcestershire with its disclosure rule off, so percentages on tiny hand-made bases show."""
+    from sendiass_lib import config
+
+    worcs = config.service("worcs")
+    internal = config.Service(**{**worcs.__dict__, "disclosure": "off"})
+    real = config.service
+    monkeypatch.setattr(config, "service", lambda slug: internal if slug == "worcs" else real(slug))
+
+
+def test_small_bases_give_no_percentage_under_the_default_rule(con):
+    form(con, "worcs", "a", date(2024, 1, 10), Q1=4, Q2=3)
+    form(con, "worcs", "b", date(2024, 2, 10), Q1=4)
+    result = ev.evaluations(con, "worcs", 2024)
+    assert words.headline(result).endswith(
+        "No question was answered by 10 or more, so no percentages are given."
+    )
+    national = evaluation_display.rating_tables(result)[0].data
+    assert "<td>2</td><td>[c]</td>" in national and "100%" not in national
+    assert evaluation_display.headline_figure(result).data == ""
+
+
+def test_sentences_name_forms_highest_and_lowest_and_bases(con, internal_build):
     form(con, "worcs", "a", date(2024, 1, 10), Q1=4, Q2=3, Q6=4)
     form(con, "worcs", "b", date(2024, 2, 10), Q1=4, Q2=4, Q6=4)
     form(con, "worcs", "c", date(2024, 3, 10), Q1=3, Q2=4)
@@ -169,7 +192,7 @@ def test_comments_are_escaped_in_the_page_html(con):
     assert "<script" not in html and "<b>" not in html
 
 
-def test_tables_give_bases_percentages_and_intervals(con):
+def test_tables_give_bases_percentages_and_intervals(con, internal_build):
     form(con, "worcs", "a", date(2024, 1, 10), Q1=4, Q7=2)
     form(con, "worcs", "b", date(2024, 1, 11), Q1=3)
     national, local = (t.data for t in evaluation_display.rating_tables(ev.evaluations(con, "worcs", 2024)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from .. import disclosure
 from ..formatting import count, percent
 from ..metrics.evaluations import BASE, HEADLINE_SHARE, HIGH, LOW, QUESTION, SHORT, Evaluations
 
@@ -15,8 +16,10 @@ def _forms(n: int) -> str:
 
 
 def _answered(result: Evaluations) -> pl.DataFrame:
-    """Questions with any answer, in form order."""
-    return result.questions.filter(pl.col(BASE) > 0)
+    """Questions answered often enough for a percentage under the service's disclosure rule (any
+    answer when the rule is off), in form order."""
+    rule = disclosure.rule(result.service)
+    return result.questions.filter(pl.col(BASE) >= (rule.min_base if rule.on else 1))
 
 
 def _ranked(result: Evaluations, highest: bool) -> dict | None:
@@ -42,6 +45,11 @@ def headline(result: Evaluations) -> str:
     text = f"{service} received {_forms(result.forms)} in {period}."
     top, bottom = _ranked(result, highest=True), _ranked(result, highest=False)
     if top is None:
+        if result.questions.filter(pl.col(BASE) > 0).height:
+            rule = disclosure.rule(result.service)
+            return (
+                text + f" No question was answered by {rule.min_base} or more, so no percentages are given."
+            )
         return text + " None of them answered a rated question."
     phrase = result.scale.headline
     text += (
