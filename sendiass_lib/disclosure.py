@@ -49,36 +49,43 @@ def protect(
     rule: Rule,
     totals: bool = True,
     shares: dict[str, str] | None = None,
+    row_totals: bool = False,
 ) -> tuple[pl.DataFrame, dict[str, list[str]]]:
     """The frame with suppressed cells nulled, and {row label: [columns]} of the cells to show as [c].
 
-    `counts` are the person-count columns; each is treated as adding up to a shown total (the table's
-    base) when `totals`, and each row across them likewise when there are several. `shares` maps a
-    share column to the count column it is a share of: a share is suppressed with its count.
+    `counts` are the person-count columns. With `totals`, each is taken to add up to a total that is
+    shown (a "Total" row, or the base stated under the table); with `row_totals`, each row across them
+    does too. A row labelled "Total" is that total: never suppressed first, but hidden when it alone
+    would give a suppressed cell back. `shares` maps a share column to the count column it is a share
+    of: a share is suppressed with its count.
     """
     if not rule.on or frame.is_empty():
         return frame, {}
     stub = frame.columns[0]
     labels = [str(x) for x in frame[stub]]
+    members = [i for i, label in enumerate(labels) if label.lower() != "total"]
+    total_rows = [i for i in range(len(labels)) if i not in members]
     values = {c: [int(v) if v is not None else None for v in frame[c]] for c in counts}
-    hidden = {(i, c) for c in counts for i, v in enumerate(values[c]) if v is not None and 0 < v < rule.below}
-    lines = [[(i, c) for i in range(len(labels))] for c in counts] if totals else []
-    if totals and len(counts) > 1:
-        lines += [[(i, c) for c in counts] for i in range(len(labels))]
+    hidden = {
+        (i, c) for c in counts for i in members if values[c][i] is not None and 0 < values[c][i] < rule.below
+    }
+    lines = [([(i, c) for i in members], [(t, c) for t in total_rows]) for c in counts] if totals else []
+    if row_totals:
+        lines += [([(i, c) for c in counts], []) for i in members]
     changed = True
     while changed:
         changed = False
-        for line in lines:
-            inside = [cell for cell in line if cell in hidden]
-            if len(inside) != 1:
+        for line, line_totals in lines:
+            if len([cell for cell in line if cell in hidden]) != 1:
                 continue
             candidates = [c for c in line if c not in hidden and values[c[1]][c[0]] is not None]
-            if not candidates:
-                continue
-            # The smallest other cell, preferring one that is not zero (a zero hides nothing).
-            pick = min(candidates, key=lambda cell: (values[cell[1]][cell[0]] == 0, values[cell[1]][cell[0]]))
-            hidden.add(pick)
-            changed = True
+            if candidates:
+                # The smallest other cell, preferring one that is not zero (a zero hides nothing).
+                hidden.add(min(candidates, key=lambda c: (values[c[1]][c[0]] == 0, values[c[1]][c[0]])))
+                changed = True
+            elif line_totals and not all(t in hidden for t in line_totals):
+                hidden.update(line_totals)  # the one member is the total: hide the total too
+                changed = True
     for share, count in (shares or {}).items():
         hidden |= {(i, share) for i, c in hidden.copy() if c == count}
     cells: dict[str, list[str]] = {}

@@ -75,23 +75,39 @@ def table(
     )
 
 
+def people_table(
+    frame: pl.DataFrame,
+    service,
+    counts: list[str],
+    caption: str,
+    shares: dict[str, str] | None = None,
+    **kwargs,
+) -> HTML:
+    """`table` for counts of people: the service's disclosure rule (disclosure.py) is applied to the
+    `counts` columns (and to `shares` of them) first, suppressed cells show [c], a note says why."""
+    from . import disclosure
+
+    rule = disclosure.rule(service)
+    shown, hidden = disclosure.protect(frame, counts, rule, shares=shares)
+    return table(shown, caption, suppressed=hidden, suppressed_note=rule.note, **kwargs)
+
+
 def mix_table(mix) -> HTML:
     """A label mix (metrics.mixes.LabelMix) as a table: label, involvements, share; its base below.
     Small counts are suppressed by the service's disclosure rule, and their shares with them."""
     from . import disclosure
 
-    rule = disclosure.rule(mix.service)
     frame = mix.table().rename({"Share": "Percentage"})
-    if not disclosure.percent_shown(mix.base, rule):
+    if not disclosure.percent_shown(mix.base, disclosure.rule(mix.service)):
         frame = frame.with_columns(pl.lit(None, pl.Float64).alias("Percentage"))
-    shown, hidden = disclosure.protect(frame, ["Involvements"], rule, shares={"Percentage": "Involvements"})
-    return table(
-        shown,
+    return people_table(
+        frame,
+        mix.service,
+        ["Involvements"],
         caption=f"{mix.field.title}, {mix.period.label}, {mix.service.name}",
+        shares={"Percentage": "Involvements"},
         formats={"Percentage": lambda x: formatting.percent(x, 1)},
         note=mix.base_note(),
-        suppressed=hidden,
-        suppressed_note=rule.note,
     )
 
 

@@ -22,7 +22,7 @@ def test_two_small_cells_protect_each_other_and_zeros_are_shown():
 
 def test_rows_and_columns_of_a_grid_are_each_protected():
     frame = pl.DataFrame({"Course": ["x", "y"], "Booked": [3, 20], "Attended": [10, 15]})
-    _, hidden = disclosure.protect(frame, ["Booked", "Attended"], Rule())
+    _, hidden = disclosure.protect(frame, ["Booked", "Attended"], Rule(), row_totals=True)
     # Booked 3 (primary); column Booked: 20 too; row x: Attended 10; column Attended: 15 too.
     assert hidden == {"x": ["Attended", "Booked"], "y": ["Attended", "Booked"]}
 
@@ -62,3 +62,12 @@ def test_pages_say_internal_not_for_publication_when_the_rule_is_off(monkeypatch
     facts = publish._page_facts("worcs", 2024, [])
     html = publish.render_index([], facts)
     assert "Internal: not for publication." in html
+
+
+def test_a_total_row_is_kept_unless_it_alone_would_give_the_small_cell_back():
+    frame = pl.DataFrame({"Course": ["x", "y", "Total"], "Attended": [3, 20, 23]})
+    _, hidden = disclosure.protect(frame, ["Attended"], Rule())
+    assert hidden == {"x": ["Attended"], "y": ["Attended"]}  # the total stays: 23 - [c] - [c]
+    single = pl.DataFrame({"Course": ["x", "Total"], "Attended": [3, 3]})
+    _, hidden = disclosure.protect(single, ["Attended"], Rule())
+    assert hidden == {"Total": ["Attended"], "x": ["Attended"]}
