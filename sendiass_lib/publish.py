@@ -353,14 +353,9 @@ def render_reports_index(services: list[dict], extracts: list[dict]) -> str:
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR / TEMPLATE), autoescape=False)
     facts = {
+        **_chrome(extracts),
         "service_name": "All services",
         "period_label": "every reporting year with data",
-        "sample": any(x["is_sample"] for x in extracts),
-        "extracts": extracts,
-        "built_at": datetime.now().strftime("%d %b %Y %H:%M"),
-        "version": __version__,
-        "commit": _git_commit(),
-        "css": (TEMPLATES_DIR / TEMPLATE / "sendiass.css").read_text(encoding="utf-8"),
         "title": "SENDIASS annual report appendices",
         "heading": "Annual report appendices",
         "up_link": None,
@@ -373,9 +368,16 @@ def _page_facts(service: str, year: int, extracts: list[dict]) -> dict:
 
     svc = config.service(service)
     return {
+        **_chrome(extracts),
         "internal": not rule(svc).on,
         "service_name": svc.name,
         "period_label": periods.reporting_year(svc, year).long_label,
+    }
+
+
+def _chrome(extracts: list[dict]) -> dict:
+    """What every page's banner and footer say: sample or not, the extracts, when and by what."""
+    return {
         "sample": any(x["is_sample"] for x in extracts),
         "extracts": extracts,
         "built_at": datetime.now().strftime("%d %b %Y %H:%M"),

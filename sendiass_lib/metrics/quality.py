@@ -122,9 +122,8 @@ def _ours(con, service: str, year: int, entry: dict) -> str:
         over = sum(1 for n in months if n is not None and n > entry["over"])
         return f"{over} of {months.drop_nulls().len()} months"
     if measure == "mix_total":
-        start = entry["start"] if isinstance(entry["start"], date) else date.fromisoformat(entry["start"])
-        found = [m for m in mixes.mixes(con, service, entry["field"], year) if m.period.start == start]
-        return formatting.percent(found[0].rows[mixes.SHARE].sum(), 1) if found else formatting.NOT_AVAILABLE
+        found = _mix_from(con, service, year, entry)
+        return formatting.percent(found.rows[mixes.SHARE].sum(), 1) if found else formatting.NOT_AVAILABLE
     if measure == "key_figure":
         value = headline.key_figures(con, service, year).value(entry["name"])
         return formatting.NOT_AVAILABLE if value is None else f"{value:,.1f}".removesuffix(".0")
@@ -132,11 +131,10 @@ def _ours(con, service: str, year: int, entry: dict) -> str:
         new = involvements.monthly(con, service, year).current
         return formatting.NOT_AVAILABLE if new is None else f"{new * entry['share']:,.1f}"
     if measure == "mix_labels_share":
-        start = entry["start"] if isinstance(entry["start"], date) else date.fromisoformat(entry["start"])
-        found = [m for m in mixes.mixes(con, service, entry["field"], year) if m.period.start == start]
+        found = _mix_from(con, service, year, entry)
         if not found:
             return formatting.NOT_AVAILABLE
-        return formatting.percent(sum(found[0].share(label) or 0.0 for label in entry["labels"]), 1)
+        return formatting.percent(sum(found.share(label) or 0.0 for label in entry["labels"]), 1)
     if measure == "evaluation_share":
         share = evaluations.evaluations(con, service, year).share(entry["question"], entry["rating"])
         return formatting.percent(share) if share is not None else formatting.NOT_AVAILABLE
@@ -146,3 +144,10 @@ def _ours(con, service: str, year: int, entry: dict) -> str:
         numbers = [v for v in values if isinstance(v, int | float)]
         return f"{sum(numbers):,.2f}".rstrip("0").rstrip(".") if numbers else formatting.NOT_AVAILABLE
     raise ValueError(f"{DIFFERENCES_FILE.name}: unknown measure '{measure}'")
+
+
+def _mix_from(con, service: str, year: int, entry: dict) -> mixes.LabelMix | None:
+    """The year's mix of entry["field"] under the list in force from entry["start"], if any."""
+    start = entry["start"] if isinstance(entry["start"], date) else date.fromisoformat(entry["start"])
+    found = [m for m in mixes.mixes(con, service, entry["field"], year) if m.period.start == start]
+    return found[0] if found else None

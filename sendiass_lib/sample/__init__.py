@@ -58,15 +58,25 @@ def _seed(*parts) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:16], 16)
 
 
-def _split(total: int, parts: int, r) -> list[int]:
-    """`total` split into `parts` whole numbers that sum to it exactly (largest remainder)."""
-    weights = [0.5 + r() for _ in range(parts)]
+def _largest_remainder(total: int, weights: list[float]) -> list[int]:
+    """`total` shared in proportion to `weights` in whole numbers that sum to it exactly: each
+    share rounded down, then one more to the largest remainders (ties to the earlier weight)."""
     exact = [total * w / sum(weights) for w in weights]
     counts = [int(x) for x in exact]
-    order = sorted(range(parts), key=lambda i: -(exact[i] - counts[i]))
-    for i in order[: total - sum(counts)]:
+    for i in sorted(range(len(exact)), key=lambda i: counts[i] - exact[i])[: total - sum(counts)]:
         counts[i] += 1
     return counts
+
+
+def _split(total: int, parts: int, r) -> list[int]:
+    """`total` split into `parts` random whole numbers that sum to it exactly."""
+    return _largest_remainder(total, [0.5 + r() for _ in range(parts)])
+
+
+def _shuffled(items: list, r) -> list:
+    """The items in a random order drawn from `r` (one draw per item)."""
+    keyed = sorted((r(), n) for n in range(len(items)))
+    return [items[n] for _, n in keyed]
 
 
 def _weekdays(year: int, month: int) -> list[date]:

@@ -23,7 +23,7 @@ import random
 from datetime import date
 from pathlib import Path
 
-from . import _csv_bytes, _seed, _split, _targets, _uk, _weekdays, training
+from . import _csv_bytes, _largest_remainder, _seed, _shuffled, _split, _targets, _uk, _weekdays, training
 from .calibrate import closest, percent, share_base
 
 SERVICE_COMMENTS = [
@@ -148,7 +148,7 @@ def training_forms(spec: dict, people: dict) -> dict[str, tuple[list, list]]:
         ]
         for service in courses
     }
-    shares = _proportional(count, [len(s) for s in seats.values()])
+    shares = _largest_remainder(count, [len(s) for s in seats.values()])
     header = ["Form ID", "Date Completed", "Session Ref", *(f"{q['key']} {q['text']}" for q in questions)]
     header += ["What made a difference for you", "Delegate Name", "Delegate Email"]
     tables, start = {}, 0
@@ -302,17 +302,3 @@ def _from_uk(text: str) -> date:
 
 def _days(first: date, last: date) -> list[date]:
     return [date.fromordinal(o) for o in range(first.toordinal(), last.toordinal() + 1)]
-
-
-def _proportional(total: int, weights: list[int]) -> list[int]:
-    """`total` shared in proportion to `weights` (largest remainder), summing to it exactly."""
-    exact = [total * w / sum(weights) for w in weights]
-    shares = [int(x) for x in exact]
-    for i in sorted(range(len(exact)), key=lambda i: shares[i] - exact[i])[: total - sum(shares)]:
-        shares[i] += 1
-    return shares
-
-
-def _shuffled(items: list, r) -> list:
-    keyed = sorted((r(), n) for n in range(len(items)))
-    return [items[n] for _, n in keyed]

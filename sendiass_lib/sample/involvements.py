@@ -16,7 +16,17 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import PERSON_HEADERS, _add_weekdays, _csv_bytes, _seed, _targets, _uk, _weekdays
+from . import (
+    PERSON_HEADERS,
+    _add_weekdays,
+    _csv_bytes,
+    _largest_remainder,
+    _seed,
+    _shuffled,
+    _targets,
+    _uk,
+    _weekdays,
+)
 from .calibrate import count_range, counts, smallest_base
 
 # Label columns, in HEADERS order, and whether a cell may hold several labels separated by ";".
@@ -142,9 +152,9 @@ def _periods(apply_to: list, year: int) -> list[tuple[date, date]]:
     return found
 
 
-def _shuffled(items: list, rng: random.Random) -> list:
-    keyed = [(rng.random(), n, item) for n, item in enumerate(items)]
-    return [item for _, _, item in sorted(keyed)]
+def _repeated(counts: dict[str, int]) -> list[str]:
+    """Each label as many times as its count: {"a": 2, "b": 1} -> ["a", "a", "b"]."""
+    return [label for label, c in counts.items() for _ in range(c)]
 
 
 def _multi_labels(members: list[int], table: dict, rng: random.Random) -> dict[int, list[str]]:
@@ -160,8 +170,8 @@ def _multi_labels(members: list[int], table: dict, rng: random.Random) -> dict[i
         found = base and base[1]
     if not found or sum(found.values()) < n:
         raise ValueError(f"no labels of {n} involvements print as {printed}")
-    tokens = _shuffled([label for label, c in found.items() for _ in range(c)], rng)
-    chosen = {i: [label] for i, label in zip(_shuffled(members, rng), tokens, strict=False)}
+    tokens = _shuffled(_repeated(found), rng.random)
+    chosen = {i: [label] for i, label in zip(_shuffled(members, rng.random), tokens, strict=False)}
     for label in tokens[n:]:
         while label in chosen[i := members[int(rng.random() * n)]]:
             pass
@@ -185,21 +195,18 @@ def _single_labels(members: list[int], table: dict, rng: random.Random) -> dict[
             break
     else:
         raise ValueError(f"no labels of {n} involvements print as {table['percent']}")
-    tokens = _shuffled([label for label, c in found.items() for _ in range(c)] + [None] * blank, rng)
-    return {i: [label] for i, label in zip(_shuffled(members, rng), tokens, strict=True) if label}
+    tokens = _shuffled(_repeated(found) + [None] * blank, rng.random)
+    return {i: [label] for i, label in zip(_shuffled(members, rng.random), tokens, strict=True) if label}
 
 
 def _nearest_labels(members: list[int], table: dict, rng: random.Random) -> dict[int, list[str]]:
     """One label per involvement in the table's proportions, to the nearest whole count (largest
     remainder): for years with no published table of their own."""
     printed = {k: v for k, v in table["percent"].items() if k != table.get("not_recorded")}
-    scale, n = sum(printed.values()), len(members)
-    exact = {label: n * v / scale for label, v in printed.items()}
-    found = {label: int(x) for label, x in exact.items()}
-    for label in sorted(exact, key=lambda k: found[k] - exact[k])[: n - sum(found.values())]:
-        found[label] += 1
-    tokens = _shuffled([label for label, c in found.items() for _ in range(c)], rng)
-    return {i: [label] for i, label in zip(_shuffled(members, rng), tokens, strict=True)}
+    n = len(members)
+    found = dict(zip(printed, _largest_remainder(n, list(printed.values())), strict=True))
+    tokens = _shuffled(_repeated(found), rng.random)
+    return {i: [label] for i, label in zip(_shuffled(members, rng.random), tokens, strict=True)}
 
 
 def _spelling(label: str, variants: dict, rng: random.Random) -> str:
@@ -273,13 +280,9 @@ def _with_people_and_bad_rows(rows, opened, service, year, prefix) -> list[list[
 
 def _allocate(n: int, percent: dict) -> list[int]:
     """n levels in the given proportions, rounded by largest remainder, in level order."""
-    total = sum(percent.values())
-    exact = {int(level): n * share / total for level, share in percent.items()}
-    counts = {level: int(x) for level, x in exact.items()}
-    by_remainder = sorted(exact, key=lambda lv: (-(exact[lv] - counts[lv]), lv))
-    for level in by_remainder[: n - sum(counts.values())]:
-        counts[level] += 1
-    return [level for level in sorted(counts) for _ in range(counts[level])]
+    levels = sorted(int(level) for level in percent)
+    counts = _largest_remainder(n, [percent[level] for level in levels])
+    return [level for level, c in zip(levels, counts, strict=True) for _ in range(c)]
 
 
 def _response_delay(r: float) -> int:
