@@ -11,6 +11,7 @@ import re
 from html import escape
 
 import altair as alt
+import polars as pl
 import vl_convert
 from IPython.display import HTML
 
@@ -196,7 +197,10 @@ def mix_figure(mix) -> HTML:
     """A label mix (metrics.mixes.LabelMix) as a bar chart figure of the labels with any involvements."""
     from . import narrative
 
-    shown = mix.rows.filter(mix.rows["Involvements"] > 0)
+    # Only what the disclosure rule lets the table show is drawn: a bar would give a [c] back.
+    shown = mix.protected().data.rows.filter(pl.col("Share") > 0)
+    if shown.is_empty():
+        return HTML("")
     chart = bars_by_label(
         shown,
         label="Label",
@@ -207,3 +211,26 @@ def mix_figure(mix) -> HTML:
     )
     name = f"{mix.field.name}-{mix.period.start:%Y%m%d}"
     return figure(chart, name, narrative.mix_chart_description(mix))
+
+
+def theme_figure(trend, lines: int = 4) -> HTML:
+    """The largest themes' shares of reasons over the years (metrics.mixes.ThemeTrend) as a line
+    chart, drawn from the figures the disclosure rule lets the table show."""
+    from . import narrative
+
+    shown = trend.protected().data.head(lines)
+    long = shown.unpivot(index="Theme", variable_name="year", value_name="share").drop_nulls("share")
+    if long.is_empty():
+        return HTML("")
+    chart = line_by_series(
+        long,
+        x="year",
+        y="share",
+        series="Theme",
+        x_title="Year",
+        y_title="Share of reasons",
+        title=narrative.theme_trend_title(trend),
+        subtitle=f"Share of reasons recorded, {shown.height} largest themes",
+        y_format="%",
+    )
+    return figure(chart, "reasons-themes", narrative.theme_trend_description(trend, shown.height))

@@ -11,20 +11,24 @@ base under 10. `disclosure: off` turns it off for internal builds, and every pag
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import polars as pl
 
+from . import formatting
 from .config import Service
 from .formatting import SUPPRESSED
 
 
 @dataclass(frozen=True)
 class Rule:
-    """Counts from 1 to `below` - 1 are suppressed; percentages need a base of `min_base`."""
+    """Counts from 1 to `below` - 1 are suppressed; percentages need a base of `min_base`; service
+    figures (the `figures` extract) in one of `units` count clients, and are suppressed the same way."""
 
     on: bool = True
     below: int = 5
     min_base: int = 10
+    units: frozenset[str] = frozenset({"count", "cases", "clients", "families"})
 
     @property
     def note(self) -> str:
@@ -34,13 +38,39 @@ class Rule:
         )
 
 
+class Shown(NamedTuple):
+    """A result as it may be published: its data with suppressed cells null, the cells to show as
+    [c] ({row label: [columns]}), and the rule applied (whose note goes under the table)."""
+
+    data: Any  # a DataFrame, or a result of the same type with its hidden figures null
+    hidden: dict[str, list[str]]
+    rule: Rule
+
+
+def strictest(rules: list[Rule]) -> Rule:
+    """One rule for figures published by several services together (joint results): on if any is,
+    with the highest thresholds of those that are on."""
+    on = [r for r in rules if r.on]
+    if not on:
+        return Rule(on=False)
+    units = frozenset().union(*(r.units for r in on))
+    return Rule(True, max(r.below for r in on), max(r.min_base for r in on), units)
+
+
 def rule(service: Service) -> Rule:
     """The service's rule (its config's `disclosure:`; default: suppress 1-4, percentages on 10+)."""
     raw = service.disclosure
     if raw is False or raw == "off":
         return Rule(on=False)
     raw = raw if isinstance(raw, dict) else {}
-    return Rule(True, int(raw.get("suppress_below", 5)), int(raw.get("min_percent_base", 10)))
+    default = Rule()
+    units = raw.get("client_count_units", default.units)
+    return Rule(
+        True,
+        int(raw.get("suppress_below", default.below)),
+        int(raw.get("min_percent_base", default.min_base)),
+        frozenset(str(u).strip().lower() for u in units),
+    )
 
 
 def protect(
@@ -66,9 +96,7 @@ def protect(
     members = [i for i, label in enumerate(labels) if label.lower() != "total"]
     total_rows = [i for i in range(len(labels)) if i not in members]
     values = {c: [int(v) if v is not None else None for v in frame[c]] for c in counts}
-    hidden = {
-        (i, c) for c in counts for i in members if values[c][i] is not None and 0 < values[c][i] < rule.below
-    }
+    hidden = {(i, c) for c in counts for i in members if suppressed(values[c][i], rule)}
     lines = [([(i, c) for i in members], [(t, c) for t in total_rows]) for c in counts] if totals else []
     if row_totals:
         lines += [([(i, c) for c in counts], []) for i in members]
@@ -99,6 +127,16 @@ def protect(
         for c in sorted({c for _, c in hidden})
     )
     return nulled, cells
+
+
+def suppressed(count: int | None, rule: Rule) -> bool:
+    """Whether the rule hides this count of people (1 to `below` - 1; zero and None are shown)."""
+    return rule.on and count is not None and 0 < count < rule.below
+
+
+def count_text(count: int | None, rule: Rule) -> str:
+    """A count for a sentence: '2,486', or 'fewer than 5' where a table would show [c]."""
+    return f"fewer than {rule.below}" if suppressed(count, rule) else formatting.count(count)
 
 
 def percent_shown(base: int | None, rule: Rule) -> bool:

@@ -75,37 +75,24 @@ def table(
     )
 
 
-def people_table(
-    frame: pl.DataFrame,
-    service,
-    counts: list[str],
-    caption: str,
-    shares: dict[str, str] | None = None,
-    **kwargs,
-) -> HTML:
-    """`table` for counts of people: the service's disclosure rule (disclosure.py) is applied to the
-    `counts` columns (and to `shares` of them) first, suppressed cells show [c], a note says why."""
-    from . import disclosure
-
-    rule = disclosure.rule(service)
-    shown, hidden = disclosure.protect(frame, counts, rule, shares=shares)
-    return table(shown, caption, suppressed=hidden, suppressed_note=rule.note, **kwargs)
+def published_table(shown, caption: str, rename: dict[str, str] | None = None, **kwargs) -> HTML:
+    """`table` for a frame that has been through a disclosure rule (disclosure.Shown, from a
+    result's `protected()`): its hidden cells show [c], and the rule's note says why. `rename`
+    gives columns their headings on the page."""
+    rename = rename or {}
+    hidden = {row: [rename.get(c, c) for c in cells] for row, cells in shown.hidden.items()}
+    frame = shown.data.rename(rename, strict=False)
+    return table(frame, caption, suppressed=hidden, suppressed_note=shown.rule.note, **kwargs)
 
 
 def mix_table(mix) -> HTML:
     """A label mix (metrics.mixes.LabelMix) as a table: label, involvements, share; its base below.
     Small counts are suppressed by the service's disclosure rule, and their shares with them."""
-    from . import disclosure
-
-    frame = mix.table().rename({"Share": "Percentage"})
-    if not disclosure.percent_shown(mix.base, disclosure.rule(mix.service)):
-        frame = frame.with_columns(pl.lit(None, pl.Float64).alias("Percentage"))
-    return people_table(
-        frame,
-        mix.service,
-        ["Involvements"],
+    shown = mix.protected()
+    return published_table(
+        shown._replace(data=shown.data.table()),
+        rename={"Share": "Percentage"},
         caption=f"{mix.field.title}, {mix.period.label}, {mix.service.name}",
-        shares={"Percentage": "Involvements"},
         formats={"Percentage": lambda x: formatting.percent(x, 1)},
         note=mix.base_note(),
     )

@@ -34,6 +34,15 @@ def sample_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
+def internal(monkeypatch):
+    """Disclosure control off, as in an internal build: a test of a metric's logic on a handful of
+    hand-made rows reads exact counts (tests/test_disclosure.py tests the rule itself)."""
+    from sendiass_lib import disclosure
+
+    monkeypatch.setattr(disclosure, "rule", lambda service: disclosure.Rule(on=False))
+
+
+@pytest.fixture
 def con(tmp_path):
     """A new, empty, writable database."""
     connection = db.connect(tmp_path / "test.duckdb", read_only=False)

@@ -1,9 +1,14 @@
 """Small numbers are suppressed before display, and a total can never give one back."""
 
+from datetime import date
+
 import polars as pl
 
-from sendiass_lib import config, disclosure, tables
+from sendiass_lib import charts, config, disclosure, narrative, tables
 from sendiass_lib.disclosure import Rule
+from sendiass_lib.metrics import headline, involvements, mixes, training
+from sendiass_lib.narrative import headline as headline_text
+from sendiass_lib.narrative import training as training_text
 
 
 def test_a_three_is_suppressed_and_the_next_smallest_with_it_so_the_total_cannot_recover_it():
@@ -71,3 +76,161 @@ def test_a_total_row_is_kept_unless_it_alone_would_give_the_small_cell_back():
     single = pl.DataFrame({"Course": ["x", "Total"], "Attended": [3, 3]})
     _, hidden = disclosure.protect(single, ["Attended"], Rule())
     assert hidden == {"Total": ["Attended"], "x": ["Attended"]}
+
+
+# The rule applied to every page's figures: tables, charts and sentences from the same protected data.
+
+
+def involvement(con, ident, opened, level=None, first_response=None, **labels):
+    con.execute(
+        """INSERT INTO involvements (service, involvement_id, opened_on, first_response_on,
+                                     intervention_level, load_id) VALUES ('worcs', ?, ?, ?, ?, 1)""",
+        [ident, opened, first_response, level],
+    )
+    for field, values in labels.items():
+        for label in values:
+            con.execute(
+                """INSERT INTO involvement_labels (service, involvement_id, field, raw_label, label, list,
+                                                   load_id) VALUES ('worcs', ?, ?, ?, ?, 'to Mar 2024', 1)""",
+                [ident, field, label, label],
+            )
+
+
+def test_a_reason_cited_3_times_is_c_in_the_table_absent_from_the_chart_and_the_sentence(con):
+    # 2023: EHCP 30, Transport 12, Tribunal 3 (45 involvements, one reason each).
+    reasons = ["EHCP"] * 30 + ["Transport"] * 12 + ["Tribunal"] * 3
+    for i, reason in enumerate(reasons):
+        involvement(con, f"i{i}", date(2023, 3, 1), reasons=[reason])
+    [mix] = mixes.mixes(con, "worcs", "reasons", 2023)
+    shown = mix.protected()
+    # Tribunal (3) is primary; Transport (12) goes with it, or 45 - 30 - 0... would give 3 back.
+    assert shown.hidden == {
+        "Tribunal": ["Involvements", "Share", "Share of involvements"],
+        "Transport": ["Involvements", "Share", "Share of involvements"],
+    }
+    html = tables.mix_table(mix).data
+    assert html.count("<td>[c]</td>") == 4 and "<td>3</td>" not in html and "<td>6.7%</td>" not in html
+    figure = charts.mix_figure(mix).data
+    assert "EHCP" in figure and "Tribunal" not in figure and "Transport" not in figure
+    assert "Not drawn: 25 of the listed reasons with none and 2 shown as [c] in the table" in figure
+    assert narrative.mix_headline([mix]) == "Reasons for contact, 2023: the most common was EHCP (67%)."
+
+
+def test_no_percentage_on_a_base_under_10_and_the_sentence_says_why(con):
+    for i in range(9):
+        involvement(con, f"i{i}", date(2023, 3, 1), reasons=["EHCP"])
+    [mix] = mixes.mixes(con, "worcs", "reasons", 2023)
+    shown = mix.protected()
+    assert shown.data.rows["Share"].drop_nulls().is_empty()
+    assert shown.hidden["EHCP"] == ["Share", "Share of involvements"]  # the count of 9 is shown
+    assert charts.mix_figure(mix).data == ""
+    assert narrative.mix_headline([mix]) == (
+        "Reasons for contact, 2023: 9 reasons recorded, too few to give percentages."
+    )
+
+
+def test_a_month_of_3_involvements_is_c_with_its_change_and_is_not_drawn(con):
+    # 2023: 20 a month. 2024: 20 a month but 3 in August.
+    for year in (2023, 2024):
+        for month in range(1, 13):
+            for i in range(3 if (year, month) == (2024, 8) else 20):
+                involvement(con, f"{year}-{month}-{i}", date(year, month, 1))
+    result = involvements.monthly(con, "worcs", 2024, years=2)
+    shown = result.protected()
+    change = "Change 2023 to 2024"
+    # August 2024 (3) is primary; the smallest other month of 2024 (20, January) goes with it.
+    assert shown.hidden == {"August": ["2024", change], "January": ["2024", change]}
+    assert shown.data.filter(pl.col("Month") == "Total")["2024"].item() == 223  # 223 - [c] - [c]
+    drawn = result.long().filter(pl.col("period") == "2024")["month"].to_list()
+    assert "August" not in drawn and "January" not in drawn and len(drawn) == 10
+    text = narrative.involvements_chart_description(result)
+    assert "(3)" not in text and "2 months with too few to publish ([c]) are not drawn" in text
+
+
+def test_a_year_of_fewer_than_5_involvements_reads_fewer_than_5(con):
+    for i in range(3):
+        involvement(con, f"i{i}", date(2024, 5, 1))
+    result = involvements.monthly(con, "worcs", 2024)
+    assert narrative.involvements_headline(result).startswith(
+        "Worcestershire SENDIASS recorded fewer than 5 new involvements in 2024"
+    )
+    assert result.protected().hidden == {"May": ["2024"], "Total": ["2024"]}
+
+
+def test_a_theme_with_2_reasons_is_c_and_so_is_the_next_smallest(con):
+    reasons = ["EHCP"] * 30 + ["Transport"] * 12 + ["Tribunal"] * 2
+    for i, reason in enumerate(reasons):
+        involvement(con, f"i{i}", date(2023, 3, 1), reasons=[reason])
+    trend = mixes.theme_trend(con, "worcs", "reasons", 2023, years=1)
+    shown = trend.protected()
+    assert shown.hidden == {"Disagreements and appeals": ["2023"], "Transport": ["2023"]}
+    figure = charts.theme_figure(trend).data
+    assert "Transport: [c] in 2023" in figure
+
+
+def test_key_figures_hide_a_small_response_base_and_say_so(con):
+    for i in range(12):
+        responded = date(2024, 3, 4) if i < 6 else None
+        involvement(con, f"i{i}", date(2024, 3, 1), first_response=responded)
+    figures = headline.key_figures(con, "worcs", 2024)
+    shown = figures.protected()
+    assert shown.hidden == {headline.RESPONDED: ["2024"]}  # 6 with a response recorded: under 10
+    assert headline_text.response_sentence(figures) == (
+        "Too few first responses are recorded this year to give a percentage."
+    )
+
+
+def test_training_answers_show_no_percentage_on_a_question_answered_by_fewer_than_10(con):
+    from tests.test_training_digital import form
+
+    for i, rating in enumerate([4] * 6 + [3] * 2 + [1]):
+        form(con, "worcs", f"f{i}", date(2024, 2, 1), Q1=rating, Q2=4)
+    for i in range(9, 12):
+        form(con, "worcs", f"f{i}", date(2024, 2, 1), Q2=4)
+    evaluations = training.joint_evaluations(con, "worcs", 2024)
+    q1, q2 = evaluations.questions
+    assert evaluations.protected(q1).hidden == {label: ["Share"] for label in q1.rows["Answer"]}
+    assert evaluations.protected(q1).data["Responses"].to_list() == [6, 2, 0, 1]  # answers, not clients
+    assert evaluations.protected(q2).hidden == {}  # answered on 12 forms
+    assert training_text.question_chart_data(evaluations, q1).is_empty()
+    assert training_text.question_chart_title(evaluations, q1) == "Answers to Q1"
+    headline = training_text.evaluation_headline(evaluations)
+    assert "Q1" not in headline and "100% answered Excellent or Good to Q2" in headline
+
+
+def test_joint_results_use_the_strictest_rule_of_the_services_that_share_them():
+    rules = [Rule(True, 5, 10), Rule(True, 10, 20), Rule(on=False)]
+    assert disclosure.strictest(rules) == Rule(True, 10, 20)
+    assert disclosure.strictest([Rule(on=False)]).on is False
+
+
+def test_a_training_group_too_small_to_publish_is_not_drawn(con):
+    from tests.test_training_digital import session
+
+    session(con, "a", date(2024, 2, 1), "EHCP", "Parent/carer", "Workshop", None, 40)
+    session(con, "b", date(2024, 3, 1), "EHCP", "Professional", "Workshop", None, 30)
+    session(con, "c", date(2024, 4, 1), "Autism", "Professional", "Online workshop", None, 3)
+    attendance = training.attendance(con, "worcs", 2024)
+    groups = training_text.attendance_chart_data(attendance)["Group"].to_list()
+    assert groups == ["Parent/carer, workshop"]  # 3 is [c], and 30 goes with it: 73 is shown
+    assert "[c]" in training_text.attendance_chart_description(attendance)
+    # By audience, 40 and 33 give nothing away: the table's total (73) less 40 is 33 already.
+    assert "(by audience: parent/carer 40 and professional 33)" in training_text.headline(
+        attendance, training.joint_evaluations(con, "worcs", 2024)
+    )
+
+
+def test_tribunals_required_3_is_c_but_staff_and_money_are_shown(sample_db):
+    from sendiass_lib import db
+    from sendiass_lib.metrics import figures
+    from sendiass_lib.narrative import figures as figures_text
+
+    with db.connect(sample_db) as con:
+        result = figures.figures(con, "bucks", 2021)
+    tribunals = result.get("Tribunals and mediation")
+    shown = figures_text.published(result, tribunals)
+    # The sample has 3 tribunals required in 2020/21 and 1 in 2021/22: counts of clients.
+    assert shown.hidden == {"Tribunals required": ["2020/21", "2021/22"]}
+    assert shown.data.filter(pl.col("Label") == "Tribunal advice")["2021/22"].item() == "121"
+    volunteers = result.get("Volunteer SEND IAS Adviser (VSA) team")
+    assert figures_text.published(result, volunteers).hidden == {}  # a team of 1 is not a client count

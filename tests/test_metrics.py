@@ -51,7 +51,7 @@ def test_counts_per_month_beside_previous_years_with_change(con):
     assert table.filter(table[MONTH] == "January")["Change 2023 to 2024"].item() == 0.5
 
 
-def test_partial_year_shows_later_months_as_not_available_and_compares_same_days(con):
+def test_partial_year_shows_later_months_as_not_available_and_compares_same_days(con, internal):
     # Data run to the end of March 2024. 2023 to 31 Mar: 3 (1 Apr does not count).
     insert(
         con,
@@ -89,7 +89,7 @@ def test_previous_year_is_counted_to_the_same_calendar_day_across_a_leap_day(con
     assert (result.current, result.previous) == (2, 2)
 
 
-def test_first_year_of_data_has_no_change(con):
+def test_first_year_of_data_has_no_change(con, internal):
     insert(con, "herefs", [date(2022, 1, 3), date(2022, 12, 30)])
     result = involvements.monthly(con, "herefs", 2022)
     assert result.change is None and result.previous is None

@@ -86,7 +86,7 @@ def test_unknown_label_column_names_the_valid_ones(con):
         mixes.mixes(con, "worcs", "reason", 2024)
 
 
-def test_headline_names_the_three_most_common(con):
+def test_headline_names_the_three_most_common(con, internal):
     for i, reason in enumerate(["EHCP"] * 3 + ["Transport"] * 2 + ["Tribunal", "Legal"]):
         involvement(con, f"i{i}", date(2023, 3, 1), reasons=[reason])
     text = narrative.mix_headline(mixes.mixes(con, "worcs", "reasons", 2023))
@@ -116,7 +116,7 @@ def test_theme_trend_spans_the_change_of_reasons_list(con):
         "UPDATE involvement_labels SET list = 'to Mar 2024' WHERE involvement_id IN ('i0','i1','i2','i3')"
     )
     con.execute("UPDATE involvement_labels SET list = 'from Apr 2024' WHERE list IS NULL")
-    trend = mixes.theme_trend(con, "worcs", "reasons", 2024, years=2)
+    trend = mixes.theme_trend(con, "worcs", "reasons", 2024, years=2).shares
     rows = {r[0]: r[1:] for r in trend.iter_rows()}
     assert trend.columns == ["Theme", "2023", "2024"]
     assert rows["Disagreements and appeals"] == pytest.approx((2 / 3, 2 / 4))

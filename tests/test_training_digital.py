@@ -92,7 +92,7 @@ def test_attendance_adds_up_sessions_by_audience_format_and_course(con):
     assert training.attendance(con, "worcs", 2024).partly_booked()
 
 
-def test_training_headline_says_sessions_attendance_bookings_and_answers(con):
+def test_training_headline_says_sessions_attendance_bookings_and_answers(con, internal):
     session(con, "a", date(2024, 2, 1), "EHCP", "Parent/carer", "Workshop", 10, 5)
     session(con, "b", date(2024, 5, 1), "Autism", "Professional", "Bespoke workshop", None, 30)
     for i, (q1, q2) in enumerate([(4, 4), (4, 3), (3, 4), (1, 4)]):

@@ -17,13 +17,13 @@ Rules (docs/database.md, table service_figures):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import duckdb
 import polars as pl
 
-from .. import config, periods
+from .. import config, disclosure, periods
 from ..config import Service
 from ..periods import Period
 
@@ -31,6 +31,10 @@ LABEL = "Label"
 TOTAL = "Total"
 JOINT = "joint"
 ADDITIVE_UNITS = frozenset({"gbp", "£", "fte", "people", "posts", "volunteers"})
+
+
+def _whole(value: float | None) -> int | None:
+    return None if value is None else round(value)
 
 
 def is_additive(unit: str | None) -> bool:
@@ -91,6 +95,26 @@ class ServiceFigures:
     period: Period
     year: int
     tables: list[FigureTable]
+
+    def protected(self, table: FigureTable) -> disclosure.Shown:
+        """One table as it may be published: a figure in a unit that counts clients (the rule's
+        `units`: tribunals, mediations) from 1 to 4 is null, and shown as [c]. Such tables are never
+        added up, so there is no total to protect."""
+        rule = disclosure.rule(self.service)
+        hidden: dict[str, list[str]] = {}
+        rows = table.rows
+        for column in table.columns:
+            unit = (table.units.get(column) or "").strip().lower()
+            if column in table.text_columns or unit not in rule.units:
+                continue
+            small = [disclosure.suppressed(_whole(v), rule) for v in rows[column]]
+            for label, hide in zip(rows[LABEL], small, strict=True):
+                if hide:
+                    hidden.setdefault(label, []).append(column)
+            rows = rows.with_columns(
+                pl.when(pl.Series(small)).then(None).otherwise(pl.col(column)).alias(column)
+            )
+        return disclosure.Shown(replace(table, rows=rows), hidden, rule)
 
     def get(self, name: str) -> FigureTable | None:
         """A table by name, or None."""

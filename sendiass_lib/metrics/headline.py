@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from .. import config, formatting, periods
+from .. import config, disclosure, formatting, periods
 from ..config import Service
 from ..periods import Period
 from ..workdays import add_working_days
@@ -32,10 +32,16 @@ class KeyFigures:
     periods: list[Period]
     rows: pl.DataFrame  # Measure, then one Float64 column per period label
     percent_measures: frozenset[str]  # measures whose values are fractions
+    response_bases: dict[str, int]  # period label -> involvements with a first response recorded
 
     @property
     def selected(self) -> Period:
         return self.periods[-1]
+
+    @property
+    def years(self) -> list[str]:
+        """The period labels, oldest first: the table's columns after Measure."""
+        return [p.label for p in self.periods]
 
     def display(self) -> pl.DataFrame:
         """The rows as text for a table: counts with separators, shares as percentages, FTE to one
@@ -59,6 +65,26 @@ class KeyFigures:
             ],
         )
 
+    def protected(self) -> disclosure.Shown:
+        """`display()` under the service's disclosure rule, with the cells to show as [c]: a count
+        of 1-4 (then referrals and enquiries, which add up to new involvements, hide each other,
+        and cases per FTE goes with ongoing cases), and the response share on a base under the
+        rule's minimum."""
+        rule = disclosure.rule(self.service)
+        hidden: dict[str, set[str]] = {}
+        for period in [p.label for p in self.periods]:
+            small = {m for m in COUNTS if disclosure.suppressed(_whole(self.value(m, period)), rule)}
+            if len(small & {REFERRALS, ENQUIRIES}) == 1:
+                small |= {REFERRALS, ENQUIRIES}
+            if ONGOING in small:
+                small.add(PER_FTE)
+            base = self.response_bases.get(period)
+            if base is not None and not disclosure.percent_shown(base, rule):
+                small.add(RESPONDED)
+            for measure in small & set(self.rows[MEASURE]):
+                hidden.setdefault(measure, set()).add(period)
+        return disclosure.Shown(self.display(), {m: sorted(p) for m, p in hidden.items()}, rule)
+
     def value(self, measure: str, period: str | None = None) -> float | None:
         """One figure: a measure in a period (default: the selected year)."""
         found = self.rows.filter(pl.col(MEASURE) == measure)
@@ -72,6 +98,11 @@ ENQUIRIES = "New enquiries"
 ONGOING = "Ongoing cases"
 FTE = "FTE advisers"
 PER_FTE = "Ongoing cases per FTE adviser"
+COUNTS = (NEW, REFERRALS, ENQUIRIES, ONGOING)  # counts of people, under the disclosure rule
+
+
+def _whole(value: float | None) -> int | None:
+    return None if value is None else round(value)
 
 
 def key_figures(con: duckdb.DuckDBPyConnection, service: str, year: int, years: int = 3) -> KeyFigures:
@@ -82,13 +113,15 @@ def key_figures(con: duckdb.DuckDBPyConnection, service: str, year: int, years: 
         "SELECT count(*) > 0 FROM involvement_labels WHERE service = ? AND field = 'record_type'", [svc.slug]
     ).fetchone()[0]
     measures: dict[str, list[float | None]] = {NEW: [], RESPONDED: []}
+    bases: dict[str, int] = {}
     if typed:
         measures |= {REFERRALS: [], ENQUIRIES: [], ONGOING: [], FTE: [], PER_FTE: []}
     for span in spans:
         y = span.start.year
         new = _count(con, svc.slug, "i.opened_on BETWEEN $start AND $end", span)
         measures[NEW].append(new or None)
-        measures[RESPONDED].append(_responded_share(con, svc.slug, span) if new else None)
+        share, bases[span.label] = _responded_share(con, svc.slug, span)
+        measures[RESPONDED].append(share if new else None)
         if typed:
             referrals = _count(con, svc.slug, "i.opened_on BETWEEN $start AND $end", span, "Referral")
             ongoing = _count(
@@ -114,7 +147,7 @@ def key_figures(con: duckdb.DuckDBPyConnection, service: str, year: int, years: 
     # Earlier years with no data at all are left out rather than shown as a column of [x].
     shown = [s for i, s in enumerate(spans) if measures[NEW][i] is not None or s is spans[-1]]
     rows = rows.select(MEASURE, *[s.label for s in shown])
-    return KeyFigures(svc, shown, rows, frozenset({RESPONDED}))
+    return KeyFigures(svc, shown, rows, frozenset({RESPONDED}), bases)
 
 
 def _count(con, service: str, where: str, span: Period, record_type: str | None = None) -> int:
@@ -132,8 +165,9 @@ def _count(con, service: str, where: str, span: Period, record_type: str | None 
     ).fetchone()[0]
 
 
-def _responded_share(con, service: str, span: Period) -> float | None:
-    """Share of the year's involvements with a first response recorded that had it in time."""
+def _responded_share(con, service: str, span: Period) -> tuple[float | None, int]:
+    """Share of the year's involvements with a first response recorded that had it in time, and
+    how many had one recorded (the share's base)."""
     pairs = con.execute(
         """SELECT opened_on, first_response_on, count(*) FROM involvements
            WHERE service = ? AND opened_on BETWEEN ? AND ? AND first_response_on IS NOT NULL
@@ -142,6 +176,6 @@ def _responded_share(con, service: str, span: Period) -> float | None:
     ).fetchall()
     total = sum(n for *_, n in pairs)
     if not total:
-        return None
+        return None, 0
     in_time = sum(n for opened, responded, n in pairs if responded <= add_working_days(opened, RESPONSE_DAYS))
-    return in_time / total
+    return in_time / total, total

@@ -15,7 +15,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from .. import config, periods
+from .. import config, disclosure, periods
 from ..config import Service
 from ..periods import Period
 
@@ -63,8 +63,26 @@ class MonthlyInvolvements:
             frame = frame.with_columns((pl.col(now) / pl.col(before) - 1).alias(f"Change {before} to {now}"))
         return frame
 
+    def protected(self) -> disclosure.Shown:
+        """`table()` as it may be published under the service's disclosure rule: small monthly
+        counts, and whatever would give one back from a total, null; a month's change on last year
+        goes with either count."""
+        frame = self.table()
+        change = [c for c in frame.columns if c.startswith("Change")]
+        years = [c for c in frame.columns[1:] if c not in change]
+        rule = disclosure.rule(self.service)
+        shown, hidden = disclosure.protect(frame, years, rule)
+        if change:
+            for cells in hidden.values():
+                if set(cells) & set(years[-2:]):
+                    cells.append(change[0])
+            gone = pl.Series([str(m) in hidden and change[0] in hidden[str(m)] for m in shown[MONTH]])
+            shown = shown.with_columns(pl.when(gone).then(None).otherwise(pl.col(change[0])).alias(change[0]))
+        return disclosure.Shown(shown, hidden, rule)
+
     def long(self) -> pl.DataFrame:
-        """One row per period and month with data (no total): period, month_no, month, month_short."""
+        """One row per period and month that may be published (no total, nothing the disclosure rule
+        hides): period, month_no, month, month_short, involvements."""
         months = self.selected.months()
         shorts = pl.DataFrame(
             {
@@ -73,8 +91,10 @@ class MonthlyInvolvements:
                 "month_short": [m.short_label for m in months],
             }
         )
+        shown = self.protected().data
         return (
-            self.counts.filter(pl.col(MONTH) != TOTAL)
+            shown.select(MONTH, *[p.label for p in self.periods if p.label in shown.columns])
+            .filter(pl.col(MONTH) != TOTAL)
             .unpivot(index=MONTH, variable_name="period", value_name="involvements")
             .drop_nulls("involvements")
             .join(shorts, on=MONTH, maintain_order="left")

@@ -12,14 +12,14 @@ A reporting year that spans a change of list (reasons: 1 April 2024) gives one m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import duckdb
 import polars as pl
 import yaml
 
-from .. import config, formatting, labels, periods
+from .. import config, disclosure, formatting, labels, periods
 from ..config import Service
 from ..ingest.contract import contract
 from ..periods import Period
@@ -84,6 +84,19 @@ class LabelMix:
     def table(self) -> pl.DataFrame:
         """For display: label, involvements, share."""
         return self.rows.select(LABEL, COUNT, SHARE)
+
+    def protected(self) -> disclosure.Shown:
+        """The mix as it may be published under the service's disclosure rule: suppressed counts
+        and their shares null (every share, when the base is under the rule's minimum), and the
+        cells to show as [c] ({label: [columns]}). Tables, charts and sentences all start here."""
+        rule = disclosure.rule(self.service)
+        shares = {SHARE: COUNT, SHARE_OF_INVOLVEMENTS: COUNT}
+        rows, hidden = disclosure.protect(self.rows, [COUNT], rule, shares=shares)
+        if not disclosure.percent_shown(self.base, rule):
+            rows = rows.with_columns(pl.lit(None, pl.Float64).alias(c) for c in shares)
+            for label in rows[LABEL]:
+                hidden[label] = sorted({*hidden.get(label, []), *shares})
+        return disclosure.Shown(replace(self, rows=rows), hidden, rule)
 
     def base_note(self) -> str:
         """The sentence under the table that says what the percentages are of."""
@@ -211,12 +224,43 @@ def levels(con: duckdb.DuckDBPyConnection, service: str, year: int) -> LabelMix:
 THEME = "Theme"
 
 
+@dataclass(frozen=True)
+class ThemeTrend:
+    """Labels recorded per theme (the taxonomy's crosswalk) over several reporting years."""
+
+    service: Service
+    # Theme, then one column per year with data; themes largest first in the last year,
+    # "Unmapped" (if any) last. shares: fraction of the year's labels; counts: labels recorded.
+    shares: pl.DataFrame
+    counts: pl.DataFrame
+
+    @property
+    def years(self) -> list[str]:
+        return self.shares.columns[1:]
+
+    def protected(self) -> disclosure.Shown:
+        """The shares as they may be published under the service's disclosure rule: a theme with
+        too few labels, one that would give it back from the year's 100%, and every theme of a year
+        under the rule's minimum base are null; with the cells to show as [c] ({theme: [years]})."""
+        rule = disclosure.rule(self.service)
+        _, hidden = disclosure.protect(self.counts, self.years, rule)
+        for year in self.years:
+            if not disclosure.percent_shown(int(self.counts[year].sum()), rule):
+                for theme in self.counts[THEME]:
+                    hidden[theme] = sorted({*hidden.get(theme, []), year})
+        themes = self.shares[THEME]
+        gone = {year: pl.Series([year in hidden.get(t, []) for t in themes]) for year in self.years}
+        shown = self.shares.with_columns(
+            pl.when(gone[year]).then(None).otherwise(pl.col(year)).alias(year) for year in self.years
+        )
+        return disclosure.Shown(shown, hidden, rule)
+
+
 def theme_trend(
     con: duckdb.DuckDBPyConnection, service: str, field: str, year: int, years: int = 3
-) -> pl.DataFrame:
-    """Share of the labels recorded in each theme (the taxonomy's crosswalk), per reporting year for
-    the `years` years to `year`: a trend that spans a change of list. Columns: Theme, then one per
-    year with data; themes largest first in the last year, "Unmapped" (if any) last."""
+) -> ThemeTrend:
+    """Labels recorded in each theme, and their share of the labels recorded, per reporting year for
+    the `years` years to `year`: a trend that spans a change of list."""
     svc = config.service(service)
     spec = label_fields()[field]
     lookup = (
@@ -237,20 +281,28 @@ def theme_trend(
     frame = pl.DataFrame(counts, schema=["period", "list", "label", "n"], orient="row")
     themes = lookup["theme"].drop_nulls().unique(maintain_order=True).to_list()
     if frame.is_empty():
-        return pl.DataFrame({THEME: themes})
-    shares = (
+        empty = pl.DataFrame({THEME: themes})
+        return ThemeTrend(svc, empty, empty)
+    long = (
         frame.join(lookup, on=["list", "label"], how="left")
         .with_columns(pl.col("theme").fill_null(labels.UNMAPPED))
         .group_by("period", "theme")
         .agg(pl.col("n").sum())
         .with_columns((pl.col("n") / pl.col("n").sum().over("period")).alias("share"))
-        .pivot(on="period", index="theme", values="share")
     )
-    shown = [s.label for s in spans if s.label in shares.columns]
-    everything = pl.DataFrame({"theme": themes}).join(shares, on="theme", how="full", coalesce=True)
-    return everything.select(pl.col("theme").alias(THEME), *[pl.col(c).fill_null(0.0) for c in shown]).sort(
+    shown = [s.label for s in spans if s.label in set(long["period"])]
+    everything = pl.DataFrame({"theme": themes})
+
+    def wide(values: str, fill) -> pl.DataFrame:
+        table = long.pivot(on="period", index="theme", values=values)
+        table = everything.join(table, on="theme", how="full", coalesce=True)
+        return table.select(pl.col("theme").alias(THEME), *[pl.col(c).fill_null(fill) for c in shown])
+
+    shares = wide("share", 0.0).sort(
         pl.col(THEME) == labels.UNMAPPED, pl.col(shown[-1]), descending=[False, True], maintain_order=True
     )
+    counts_wide = shares.select(THEME).join(wide("n", 0), on=THEME, how="left", maintain_order="left")
+    return ThemeTrend(svc, shares, counts_wide)
 
 
 def definitions(field: str, day: date) -> pl.DataFrame:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from .. import config, periods
+from .. import config, disclosure, periods
 from ..config import Service
 from ..periods import Period
 from . import digital
@@ -98,6 +98,14 @@ class Attendance:
     def group_table(self, audience: str, format: str) -> pl.DataFrame:
         """For display: one audience and format's courses with a Total row."""
         return _with_total(self.group(audience, format).drop(BOOKED_SESSIONS))
+
+    def protected(self, frame: pl.DataFrame) -> disclosure.Shown:
+        """One of this result's tables (summary_table, group_table, by_course, by_audience) as it
+        may be published under the service's disclosure rule: small numbers booked or attending,
+        and what would give them back from a total, hidden."""
+        rule = disclosure.rule(self.service)
+        counts = [c for c in (BOOKED, ATTENDED) if c in frame.columns]
+        return disclosure.Shown(*disclosure.protect(frame, counts, rule), rule)
 
     def partly_booked(self) -> bool:
         """Whether any course has bookings recorded for some of its sessions but not all."""
@@ -227,6 +235,23 @@ class Evaluations:
     @property
     def total_forms(self) -> int:
         return sum(self.forms.values())
+
+    @property
+    def rule(self) -> disclosure.Rule:
+        """The strictest disclosure rule of the pooled services: joint results read the same on
+        every service's page."""
+        return disclosure.strictest([disclosure.rule(s) for s in self.services])
+
+    def protected(self, result: QuestionResult) -> disclosure.Shown:
+        """One question's table (Answer, Responses, Share) as it may be published: as for the
+        service's own evaluations (evaluation_display), answers on anonymous forms are not counts
+        of clients, so the rule's minimum base applies: no share on a question answered by fewer."""
+        rule = self.rule
+        shown, hidden = result.table(), {}
+        if not disclosure.percent_shown(result.base, rule):
+            shown = shown.with_columns(pl.lit(None, pl.Float64).alias(SHARE))
+            hidden = {label: [SHARE] for label in shown[LABEL]}
+        return disclosure.Shown(shown, hidden, rule)
 
     def result(self, key: str) -> QuestionResult | None:
         """One question's result by key ('Q1'), or None."""

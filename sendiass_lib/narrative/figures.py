@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import polars as pl
 
+from .. import disclosure
 from ..formatting import NOT_AVAILABLE, percent
 from ..metrics.figures import LABEL, TOTAL, FigureTable, ServiceFigures
 from ..periods import day_label
@@ -48,6 +49,12 @@ def cells(table: FigureTable) -> pl.DataFrame:
             for label, v, of in zip(frame[LABEL].to_list(), frame[column].to_list(), out_of, strict=True)
         ]
     return pl.DataFrame(columns, schema={name: pl.String for name in columns})
+
+
+def published(result: ServiceFigures, table: FigureTable) -> disclosure.Shown:
+    """The table's cells as the page shows them, under the service's disclosure rule."""
+    shown = result.protected(table)
+    return shown._replace(data=cells(shown.data))
 
 
 def _cell(value: float | None, out_of: float | None, unit: str | None) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..formatting import count, percent
+from ..formatting import SUPPRESSED, count, percent
 from ..metrics import headline as h
 
 
@@ -12,6 +12,11 @@ def key_figures_sentence(figures: h.KeyFigures) -> str:
     referrals = figures.value(h.REFERRALS)
     if referrals is None:
         return ""
+    if _hidden(figures, h.REFERRALS, h.ENQUIRIES, h.ONGOING):
+        return (
+            f"Some of {period.long_label}'s case figures are too small to publish: the table shows "
+            f"{SUPPRESSED} for them."
+        )
     text = (
         f"In {period.long_label} {figures.service.name} began {count(referrals)} new referrals and "
         f"{count(figures.value(h.ENQUIRIES))} new enquiries, and worked on "
@@ -28,7 +33,15 @@ def response_sentence(figures: h.KeyFigures) -> str:
     share = figures.value(h.RESPONDED)
     if share is None:
         return "No first responses are recorded for this year."
+    if _hidden(figures, h.RESPONDED):
+        return "Too few first responses are recorded this year to give a percentage."
     return (
         f"{percent(share)} of involvements with a first response recorded had it within "
         f"{h.RESPONSE_DAYS} working days of opening (England and Wales bank holidays excluded)."
     )
+
+
+def _hidden(figures: h.KeyFigures, *measures: str) -> bool:
+    """Whether the disclosure rule hides any of these measures in the selected year."""
+    hidden = figures.protected().hidden
+    return any(figures.selected.label in hidden.get(m, []) for m in measures)

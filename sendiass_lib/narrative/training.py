@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..formatting import count, percent
+from ..formatting import SUPPRESSED, count, percent
 from ..metrics.training import (
     ATTENDED,
     AUDIENCE,
-    FORMAT,
     LABEL,
     SHARE,
+    TOTAL,
     Attendance,
     Evaluations,
     QuestionResult,
@@ -28,8 +28,9 @@ def headline(attendance: Attendance, evaluations: Evaluations) -> str:
     svc, period = attendance.service, attendance.period.long_label
     if not attendance.sessions:
         return f"No training sessions are loaded for {svc.name} in {period}."
-    audiences = attendance.by_audience().sort(ATTENDED, descending=True, maintain_order=True)
-    parts = [f"{a.lower()} {count(n)}" for a, n in audiences.select(AUDIENCE, ATTENDED).iter_rows()]
+    audiences = attendance.protected(attendance.by_audience().select(AUDIENCE, ATTENDED)).data
+    audiences = audiences.sort(ATTENDED, descending=True, nulls_last=True, maintain_order=True)
+    parts = [f"{a.lower()} {_count(n)}" for a, n in audiences.iter_rows()]
     sessions = "session" if attendance.sessions == 1 else "sessions"
     text = (
         f"{svc.name} ran {count(attendance.sessions)} training {sessions} in {period} with a total "
@@ -50,15 +51,20 @@ def evaluation_headline(evaluations: Evaluations) -> str:
     if not evaluations.questions:
         return f"No training evaluation forms are loaded for {evaluations.period.long_label}."
     parts = [
-        f"{percent(_top_two(q))} answered {_top_labels(q)} to {q.question.key} ({q.question.text.lower()})"
+        f"{percent(top)} answered {_top_labels(q)} to {q.question.key} ({q.question.text.lower()})"
         for q in evaluations.questions
+        if (top := _top_two(evaluations, q)) is not None
     ]
     forms = count(evaluations.total_forms)
+    if not parts:
+        return f"{forms} evaluation forms were returned ({evaluations.scope}): too few to give percentages."
     return f"On the {forms} evaluation forms returned ({evaluations.scope}), {_and(parts)}."
 
 
-def _top_two(result: QuestionResult) -> float:
-    return float(result.rows[SHARE].head(2).sum())
+def _top_two(evaluations: Evaluations, result: QuestionResult) -> float | None:
+    """The share of the two best answers, or None where the disclosure rule gives no share."""
+    top = evaluations.protected(result).data[SHARE].head(2)
+    return None if not result.base or top.null_count() else float(top.sum())
 
 
 def _top_labels(result: QuestionResult) -> str:
@@ -99,12 +105,12 @@ def booked_note(attendance: Attendance) -> str:
 
 def attendance_chart_title(attendance: Attendance) -> str:
     """The finding: which audience and format had the largest attendance."""
-    groups = attendance.by_group().sort(ATTENDED, descending=True, maintain_order=True)
+    groups = _groups(attendance).drop_nulls(ATTENDED).sort(ATTENDED, descending=True, maintain_order=True)
     if not groups.height or not attendance.attended:
         return f"No training attendance recorded in {attendance.period.label}"
     top = groups.row(0, named=True)
-    label = group_label(top[AUDIENCE], top[FORMAT])
-    return f"{label} sessions had most attendance: {count(top[ATTENDED])} of {count(attendance.attended)}"
+    total = count(attendance.attended)
+    return f"{top['Group']} sessions had most attendance: {count(top[ATTENDED])} of {total}"
 
 
 def attendance_chart_subtitle(attendance: Attendance) -> str:
@@ -116,22 +122,34 @@ def attendance_chart_subtitle(attendance: Attendance) -> str:
 
 
 def attendance_chart_description(attendance: Attendance) -> str:
-    """What the attendance bar chart shows, in words."""
-    groups = attendance.by_group().sort(ATTENDED, descending=True, maintain_order=True)
-    items = [
-        f"{group_label(a, f)} {count(n)}" for a, f, n in groups.select(AUDIENCE, FORMAT, ATTENDED).iter_rows()
-    ]
-    return (
+    """What the attendance bar chart shows, in words (published figures only)."""
+    groups = _groups(attendance).sort(ATTENDED, descending=True, nulls_last=True, maintain_order=True)
+    items = [f"{group} {_count(n)}" for group, n in groups.iter_rows()]
+    text = (
         f"Bar chart of training attendance by audience and format, {attendance.period.long_label}, "
-        f"largest first: {_and(items)}. The table above gives every figure."
+        f"largest first: {_and(items)}."
     )
+    if groups[ATTENDED].null_count():
+        text += f" Groups shown as {SUPPRESSED} are too small to publish and are not drawn."
+    return text + " The table above gives every figure."
 
 
 def attendance_chart_data(attendance: Attendance) -> pl.DataFrame:
-    """The chart's rows: Group ('Professional, bespoke workshop') and Attended."""
-    groups = attendance.by_group()
-    labels = [group_label(a, f) for a, f in groups.select(AUDIENCE, FORMAT).iter_rows()]
-    return pl.DataFrame({"Group": labels, ATTENDED: groups[ATTENDED]})
+    """The chart's rows: Group ('Professional, bespoke workshop') and Attended, as the summary table
+    publishes them (a group too small to publish is left out)."""
+    return _groups(attendance).drop_nulls(ATTENDED)
+
+
+def _groups(attendance: Attendance) -> pl.DataFrame:
+    """Group and Attended per audience and format, with what the disclosure rule hides null."""
+    shown = attendance.protected(attendance.summary_table()).data
+    shown = shown.filter(pl.col(shown.columns[0]) != TOTAL)
+    return pl.DataFrame({"Group": shown[shown.columns[0]], ATTENDED: shown[ATTENDED]})
+
+
+def _count(n: int | None) -> str:
+    """A count for a sentence, or [c] where the disclosure rule hides it."""
+    return SUPPRESSED if n is None else count(n)
 
 
 def evaluations_intro(evaluations: Evaluations) -> str:
@@ -174,11 +192,14 @@ def question_note(evaluations: Evaluations, result: QuestionResult) -> str:
     return text
 
 
-def question_chart_title(result: QuestionResult) -> str:
-    """The finding: the share of the two best answers."""
+def question_chart_title(evaluations: Evaluations, result: QuestionResult) -> str:
+    """The finding: the share of the two best answers (where the disclosure rule lets it be given)."""
     if not result.base:
         return f"No answers to {result.question.key}"
-    return f"{percent(_top_two(result))} answered {_top_labels(result)} to {result.question.key}"
+    top = _top_two(evaluations, result)
+    if top is None:
+        return f"Answers to {result.question.key}"
+    return f"{percent(top)} answered {_top_labels(result)} to {result.question.key}"
 
 
 def question_chart_subtitle(evaluations: Evaluations, result: QuestionResult) -> str:
@@ -187,11 +208,20 @@ def question_chart_subtitle(evaluations: Evaluations, result: QuestionResult) ->
     return f"{q.key}: {q.text}, {evaluations.period.long_label}, {evaluations.scope}"
 
 
+def question_chart_data(evaluations: Evaluations, result: QuestionResult) -> pl.DataFrame:
+    """A question's chart rows (Answer, Share) as its table publishes them: hidden answers left out."""
+    return evaluations.protected(result).data.select(LABEL, SHARE).drop_nulls(SHARE)
+
+
 def question_chart_description(evaluations: Evaluations, result: QuestionResult) -> str:
-    """What the question's bar chart shows, in words."""
-    items = [f"{label} {percent(share)}" for label, share in result.rows.select(LABEL, SHARE).iter_rows()]
-    return (
+    """What the question's bar chart shows, in words (published figures only; [c] where hidden)."""
+    shown = evaluations.protected(result).data.select(LABEL, SHARE)
+    items = [f"{label} {SUPPRESSED if s is None else percent(s)}" for label, s in shown.iter_rows()]
+    text = (
         f"Bar chart of the answers to {result.question.key} ({result.question.text.lower()}), best first, "
         f"as shares of the {count(result.base)} forms that answered it ({evaluations.scope}): "
-        f"{_and(items)}. The table above gives every figure."
+        f"{_and(items)}."
     )
+    if shown[SHARE].null_count():
+        text += f" Answers shown as {SUPPRESSED} are too few to publish and are not drawn."
+    return text + " The table above gives every figure."
