@@ -143,7 +143,12 @@ def bars_by_label(
     (a percentage when the values are fractions, else a count), so no reading depends on colour or
     on the axis alone."""
     order = order or list(data.sort(value, descending=True, maintain_order=True)[label])
-    axis = alt.Axis(format="%") if as_percent else alt.Axis(format=",d", tickMinStep=1)
+    # Long tick labels ("180,000") are thinned rather than run into each other.
+    axis = (
+        alt.Axis(format="%", labelOverlap=True)
+        if as_percent
+        else alt.Axis(format=",d", tickMinStep=1, labelOverlap=True)
+    )
     base = alt.Chart(data).encode(
         y=alt.Y(f"{label}:N", title=None, sort=order, axis=alt.Axis(labelLimit=300)),
         x=alt.X(f"{value}:Q", title=x_title, axis=axis),

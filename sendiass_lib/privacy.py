@@ -95,7 +95,7 @@ def age_band(born: pl.Expr, on: pl.Expr) -> pl.Expr:
 
 def redact(text: pl.Series, names: list[pl.Series] | None = None) -> pl.Series:
     """Free text with emails, UK phone numbers and postcodes replaced by [email], [phone],
-    [postcode], and each row's own names (from its name columns) by [name]."""
+    [postcode], and each row's own names (from its name columns) by [name] (a full name by one)."""
     out = (
         text.str.replace_all(EMAIL, "[email]")
         .str.replace_all(POSTCODE, "[postcode]")
@@ -108,6 +108,7 @@ def redact(text: pl.Series, names: list[pl.Series] | None = None) -> pl.Series:
         if note is not None:
             for word in _name_words(row_names):
                 note = re.sub(rf"(?i)\b{re.escape(word)}\b", "[name]", note)
+            note = re.sub(r"\[name\](?:\s+\[name\])+", "[name]", note)  # "Jane Smith": one [name]
         rows.append(note)
     return pl.Series(text.name, rows, dtype=pl.String)
 

@@ -116,6 +116,14 @@ def test_a_reason_cited_3_times_is_c_in_the_table_absent_from_the_chart_and_the_
     assert narrative.mix_headline([mix]) == "Reasons for contact, 2023: the most common was EHCP (67%)."
 
 
+def test_a_few_involvements_with_no_label_read_fewer_than_5_with_no_share(con):
+    for i in range(40):
+        involvement(con, f"i{i}", date(2023, 3, 1), contact_method=["email in"] if i > 2 else [])
+    [mix] = mixes.mixes(con, "worcs", "contact_method", 2023)
+    assert mix.not_recorded == 3
+    assert mix.base_note().endswith("with one recorded. Fewer than 5 had none recorded.")
+
+
 def test_no_percentage_on_a_base_under_10_and_the_sentence_says_why(con):
     for i in range(9):
         involvement(con, f"i{i}", date(2023, 3, 1), reasons=["EHCP"])

@@ -27,7 +27,7 @@ def shares(mix, column=mixes.SHARE):
     return {k: v for k, v in zip(mix.rows[mixes.LABEL], mix.rows[column], strict=True) if v}
 
 
-def test_several_reasons_count_once_each_and_shares_are_of_reasons_recorded(con):
+def test_several_reasons_count_once_each_and_shares_are_of_reasons_recorded(con, internal):
     # 3 involvements, 4 reasons: EHCP twice, Transport once, Tribunal once; one has no reason.
     involvement(con, "a", date(2023, 5, 1), reasons=["EHCP", "Transport"])
     involvement(con, "b", date(2023, 6, 1), reasons=["EHCP"])
@@ -54,7 +54,7 @@ def test_a_year_spanning_the_new_reasons_list_gives_one_mix_per_list(con):
     assert shares(before) == {"Attendance": 1.0} and shares(after) == {"Low Attendance": 1.0}
 
 
-def test_single_label_shares_are_of_those_recorded_and_blanks_are_reported_apart(con):
+def test_single_label_shares_are_of_those_recorded_and_blanks_are_reported_apart(con, internal):
     involvement(con, "a", date(2024, 1, 2), contact_method=["email in"])
     involvement(con, "b", date(2024, 1, 3), contact_method=["telephone call in"])
     involvement(con, "c", date(2024, 1, 4), contact_method=["telephone call in"])

@@ -65,7 +65,7 @@ def test_redaction_replaces_contacts_and_the_rows_own_names_only():
     )
     names = [pl.Series(["Jane Smith-Jones", "Pat Smith", "Raj Patel"])]
     assert privacy.redact(notes, names).to_list() == [
-        "[name] [name] (mum) on [phone], [phone], [email], [postcode].",
+        "[name] (mum) on [phone], [phone], [email], [postcode].",
         "Spoke to [name]'s school about Jane's EHCP",
         "Mr [name] called; not Jane",
     ]
@@ -111,7 +111,7 @@ def test_a_load_keeps_no_personal_value_anywhere_in_the_database(tmp_path):
             today=date(2024, 6, 1),
         )
         stored = con.execute("SELECT client_key, age_band, notes FROM involvements").fetchone()
-    assert stored[1] == "5-10" and stored[2] == "[name] [name] says [name] needs help; call [phone]"
+    assert stored[1] == "5-10" and stored[2] == "[name] says [name] needs help; call [phone]"
     data, dump = db_path.read_bytes(), database_text(db_path)
     for value in [
         "CL-99812",

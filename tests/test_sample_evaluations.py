@@ -290,7 +290,8 @@ def test_no_fake_personal_value_reaches_the_database_and_comments_are_redacted(s
     assert any("[name]" in c for c in comments)
     assert any("[email]" in c for c in comments)
     assert any("[phone]" in c for c in comments)
-    assert "<script>alert(1)</script>" in comments  # stored as text; escaped wherever it is shown
+    # Stored as text, the writer's own name redacted; escaped wherever it is shown.
+    assert "<script>alert(1)</script> [name] typed this into the form" in comments
 
 
 def test_regenerating_the_forms_gives_the_same_bytes(tmp_path):

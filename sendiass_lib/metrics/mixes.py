@@ -109,7 +109,10 @@ class LabelMix:
         else:
             recorded = formatting.count(self.recorded)
             note = f"Percentages are of the {recorded} of the {opened} with one recorded."
-        if self.not_recorded:
+        rule = disclosure.rule(self.service)
+        if disclosure.suppressed(self.not_recorded, rule):  # a small count, and no share that gives it
+            note += f" Fewer than {rule.below} had none recorded."
+        elif self.not_recorded:
             share = formatting.percent(self.not_recorded / self.involvements)
             note += f" {formatting.count(self.not_recorded)} ({share}) had none recorded."
         return note

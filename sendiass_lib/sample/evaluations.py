@@ -29,7 +29,7 @@ from .calibrate import closest, percent, share_base
 SERVICE_COMMENTS = [
     "{name} said the advisor explained the EHCP process clearly",
     "Asked for the annual review leaflet to be sent to {email}",
-    "<script>alert(1)</script>",
+    "<script>alert(1)</script> {name} typed this into the form",
     "Really helpful, felt listened to for the first time",
     "Would have liked a quicker first response",
     "The advisor came to the school meeting with us",
@@ -37,7 +37,7 @@ SERVICE_COMMENTS = [
 TRAINING_COMMENTS = [
     "{name} - will share the slides with colleagues at school",
     "Please send the resources to {email}",
-    "<script>alert(1)</script>",
+    "<script>alert(1)</script> {name} typed this into the form",
     "Knowing what to ask for at the annual review",
     "Clear explanation of where EHCPs sit in the law",
     "Feel more confident about the EHCP process",
@@ -55,7 +55,7 @@ BAD_ROWS = {
 BUCKS_COMMENTS = [
     "{name} said the adviser was impartial and kind",
     "Please call back on {phone} about the appeal",
-    "<script>alert(1)</script>",
+    "<script>alert(1)</script> {name} typed this into the form",
     "Took a while to get a reply but worth the wait",
     "Helped us understand the EHC needs assessment",
     "Could not get through on the phone at first",
