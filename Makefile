@@ -24,7 +24,7 @@ SERVICE_LIST := $(subst $(space),$(comma)$(space),$(SERVICES))
 DB_INPUTS := data/raw data/sample sendiass_lib/ingest sendiass_lib/services sendiass_lib/db.py
 DB_STALE := $(shell find $(DB_INPUTS) -newer $(DB) 2>/dev/null | head -n 1)
 
-.PHONY: help env data report reports test lint baselines sample lock bench clean clean-all FORCE
+.PHONY: help env data report reports lab test lint baselines sample lock bench clean clean-all FORCE
 
 help: ## List the targets with a line on each
 	@echo "sendiass-workbench. Usage: make <target> [YEAR=2024 COUNTY=worcs]"
@@ -66,6 +66,11 @@ report: ## Build the appendices for one service and year: make report YEAR=2024 
 reports: ## Build every service and year that has data, and outputs/index.html
 	@$(MAKE) --no-print-directory --silent data
 	@$(SENDIASS) reports --db $(DB)
+
+lab: ## JupyterLab on the project kernel with notebooks/explore.ipynb; the database opens read-only
+	@$(MAKE) --no-print-directory --silent data
+	@SENDIASS_DB=$(abspath $(DB)) $(VENV)/bin/jupyter lab --ServerApp.root_dir=. notebooks/explore.ipynb \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 test: $(ENV_STAMP) ## Lint, unit tests and notebook regressions (nbval) against the sample data
 	@$(VENV)/bin/ruff check --quiet .

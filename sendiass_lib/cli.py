@@ -8,6 +8,7 @@ import argparse
 import logging
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 from . import config
@@ -41,6 +42,13 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sample", help="write the synthetic sample extracts to data/sample/")
     p.add_argument("--out", type=Path, help="folder to write to (default: data/sample)")
+    p.add_argument(
+        "--service",
+        help="only this service, with uncalibrated involvements (for a service added as a config file)",
+    )
+    p.add_argument(
+        "--years", type=int, nargs="+", help="with --service: the years to make (default: last two)"
+    )
     p.set_defaults(run=_sample)
 
     p = sub.add_parser("data", help="load data/raw/<service>/ (or the sample) into the database")
@@ -88,8 +96,21 @@ def _parser() -> argparse.ArgumentParser:
 
 def _sample(args) -> int:
     from . import sample
+    from .sample import new_service
 
-    for path in sample.generate(args.out):
+    if args.service:
+        this_year = date.today().year
+        years = args.years or [this_year - 2, this_year - 1]
+        try:
+            paths = new_service.write(args.service, years, args.out)
+        except config.UnknownServiceError:
+            raise
+        except ValueError as exc:  # a service with calibrated sample data of its own
+            print(f"sendiass: {exc}", file=sys.stderr)
+            return USAGE_ERROR
+    else:
+        paths = sample.generate(args.out)
+    for path in paths:
         print(f"wrote {path}")
     return 0
 

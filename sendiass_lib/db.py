@@ -167,7 +167,7 @@ def connect(path: Path | str | None = None, read_only: bool = True) -> duckdb.Du
         raise
     # A progress bar would print into notebook outputs (and break nbval). DuckDB 2.0 has it off by
     # default and, inside Jupyter without ipywidgets, refuses even to set it off: set only if on.
-    if con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0]:
+    if con.execute("SELECT current_setting('enable_progress_bar')").fetchall()[0][0]:
         con.execute("SET enable_progress_bar = false")
     if not read_only:
         con.execute(SCHEMA)

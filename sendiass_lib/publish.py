@@ -449,7 +449,8 @@ def _rel(path: Path) -> str:
 
 
 def refresh_baselines(progress: Callable[[str], None] = print, names: list[str] | None = None) -> list[Path]:
-    """Re-run each published notebook in place with its default parameters (nbval's baseline).
+    """Re-run each notebook in place with its default parameters (nbval's baseline): the published
+    ones and the analyst's explore notebook.
 
     Run against the sample database (`make baselines` sets SENDIASS_DB); timings are not recorded,
     so the only diff after a refresh is a real change in what the notebook shows.
@@ -458,20 +459,20 @@ def refresh_baselines(progress: Callable[[str], None] = print, names: list[str] 
     from nbclient import NotebookClient
 
     done = []
-    for appendix in appendices():
-        if names and appendix.name not in names:
+    for path in [a.path for a in appendices()] + [config.NOTEBOOKS_DIR / "explore.ipynb"]:
+        if names and path.stem not in names:
             continue
-        nb = nbformat.read(appendix.path, as_version=4)
+        nb = nbformat.read(path, as_version=4)
         client = NotebookClient(
             nb,
             kernel_name=config.KERNEL_NAME,
             record_timing=False,
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
-            resources={"metadata": {"path": str(appendix.path.parent)}},
+            resources={"metadata": {"path": str(path.parent)}},
         )
         client.execute()
         nb.metadata.pop("widgets", None)
-        nbformat.write(nb, appendix.path)
-        done.append(appendix.path)
-        progress(f"refreshed {_rel(appendix.path)}")
+        nbformat.write(nb, path)
+        done.append(path)
+        progress(f"refreshed {_rel(path)}")
     return done
