@@ -57,6 +57,7 @@ class Service:
     reports_from: int | None = None  # first YEAR with a report; earlier records are carry-overs
     fte_advisers: dict[int, float] = field(default_factory=dict)  # staffing by YEAR
     disclosure: dict | str | bool | None = None  # small-number rule (disclosure.py); "off": internal
+    tribunal_estimate: dict | None = None  # share and cost for metrics/tribunals.py; None: no estimate
 
 
 @cache
@@ -76,6 +77,7 @@ def services() -> dict[str, Service]:
             evaluation_scale=tuple(raw.get("evaluation_scale", (1, 4))),
             reports_from=raw.get("reports_from"),
             disclosure=raw.get("disclosure"),
+            tribunal_estimate=raw.get("tribunal_estimate"),
             fte_advisers={
                 int(y): float(v) for y, v in (raw.get("staffing") or {}).get("fte_advisers", {}).items()
             },
