@@ -1,0 +1,165 @@
+"""England's SEN reference figures, and a service's SEN types compared with them, on hand-made data."""
+
+import tomllib
+from datetime import date
+from fnmatch import fnmatch
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sendiass_lib import tables
+from sendiass_lib.metrics import national
+from sendiass_lib.narrative import national as text
+from tests.test_mixes import involvement
+
+SHIPPED = yaml.safe_load(national.ENGLAND_FILE.read_text(encoding="utf-8"))
+CODES = ["SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH", "NSA"]
+
+
+def test_shipped_totals_are_the_january_2024_census():
+    totals = national.england().totals
+    assert totals["pupils_with_sen"] == 1_673_205
+    assert totals["ehc_plan"] == 434_354
+    assert totals["sen_support"] == totals["pupils_with_sen"] - totals["ehc_plan"]
+    assert SHIPPED["source"]["url"].startswith("https://") and SHIPPED["source"]["date"] == "January 2024"
+
+
+def test_shipped_breakdown_is_complete_and_sums_to_100_or_marked_not_available():
+    england = national.england()
+    mix = national.england_sen_mix()
+    assert mix[national.CODE].to_list() == CODES
+    if england.available:
+        assert england.breakdown_source
+        assert mix[national.ENGLAND_SHARE].sum() == pytest.approx(1, abs=0.001)
+    else:  # no figure for any need: never a partial breakdown
+        assert mix[national.ENGLAND_PUPILS].null_count() == mix.height
+        assert mix[national.ENGLAND_SHARE].null_count() == mix.height
+
+
+def reference(tmp_path: Path, pupils: dict[str, int | None]) -> Path:
+    """A copy of the shipped file with made-up pupils per need (test data, not England's)."""
+    raw = yaml.safe_load(national.ENGLAND_FILE.read_text(encoding="utf-8"))
+    for need in raw["breakdown"]["needs"]:
+        need["pupils"] = pupils.get(need["code"], 0)
+    raw["breakdown"]["source"] = "test figures"
+    path = tmp_path / "england.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    return path
+
+
+# Made-up England: 1,000 pupils, SPLD 100, ASD 200, SEMH 300, SLCN 400 (every other need 0).
+ENGLAND = {"SPLD": 100, "ASD": 200, "SEMH": 300, "SLCN": 400}
+
+
+def rows(comparison: national.SenTypeComparison) -> dict[str, dict]:
+    return {r[national.CODE]: r for r in comparison.rows.iter_rows(named=True)}
+
+
+def test_a_made_up_breakdown_gives_shares_of_its_own_total(tmp_path):
+    mix = national.england_sen_mix(reference(tmp_path, ENGLAND))
+    shares = dict(zip(mix[national.CODE], mix[national.ENGLAND_SHARE], strict=True))
+    assert (shares["SPLD"], shares["ASD"], shares["SEMH"], shares["SLCN"], shares["HI"]) == (
+        0.1,
+        0.2,
+        0.3,
+        0.4,
+        0,
+    )
+
+
+def test_a_partial_breakdown_is_an_error_not_zeros(tmp_path):
+    path = reference(tmp_path, ENGLAND)
+    raw = yaml.safe_load(path.read_text())
+    raw["breakdown"]["needs"][0]["pupils"] = None  # SPLD
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ValueError, match="no figure for SPLD"):
+        national.england(path)
+
+
+def test_labels_are_counted_by_code_and_compared_with_england(con, internal, tmp_path):
+    # 4 involvements, 8 SEN types: ASD 2 and ADHD 2, SEMH 1 (SEMH 3 of 8), Dyslexia 1 (SPLD),
+    # Speech and lang 1 (SLCN), Unmapped 1 (no code).
+    involvement(con, "a", date(2024, 2, 1), sen_types=["ASD", "ADHD"])
+    involvement(con, "b", date(2024, 3, 1), sen_types=["ASD", "ADHD", "SEMH"])
+    involvement(con, "c", date(2024, 4, 1), sen_types=["Dyslexia", "Speech and lang"])
+    involvement(con, "d", date(2024, 5, 1), sen_types=["Unmapped"])
+    comparison = national.compare_sen_types(con, "worcs", 2024, reference(tmp_path, ENGLAND))
+    found = rows(comparison)
+    assert comparison.labels_recorded == 8 and comparison.hidden == {}
+    assert found["ASD"][national.SERVICE] == 2 / 8
+    assert found["SEMH"][national.SERVICE] == 3 / 8
+    assert found["SEMH"][national.LABELS] == "ADHD, Attachment, Behaviour, Eating Disorder, SEMH"
+    assert found["SPLD"][national.SERVICE] == found["SLCN"][national.SERVICE] == 1 / 8
+    assert found["HI"][national.SERVICE] == 0
+    assert found[national.UNMAPPED_NEED][national.SERVICE] == 1 / 8
+    assert found[national.UNMAPPED_NEED][national.ENGLAND] is None
+    assert found["ASD"][national.DIFFERENCE] == pytest.approx(0.25 - 0.2)
+    assert found["SLCN"][national.DIFFERENCE] == pytest.approx(0.125 - 0.4)
+    assert comparison.rows[national.SERVICE].sum() == pytest.approx(1)
+    assert comparison.rows[national.NEED][-1] == national.UNMAPPED_NEED  # after England's needs
+    assert text.headline(comparison).startswith(
+        "Counted by DfE primary need, Worcestershire SENDIASS's SEN types in 2024 were most above England "
+        "in SEMH (37.5% against 30.0%) and most below in SLCN (12.5% against 40.0%)"
+    )
+    assert text.points(0.05) == "+5.0" and text.points(-0.375) == "-37.5" and text.points(0) == "0.0"
+
+
+def test_without_a_breakdown_the_service_side_is_shown_and_england_is_not_available(con, internal):
+    involvement(con, "a", date(2024, 2, 1), sen_types=["ASD", "ADHD"])
+    comparison = national.compare_sen_types(con, "worcs", 2024)  # the shipped file
+    if comparison.england.available:
+        pytest.skip("the shipped file has a breakdown by primary need")
+    assert comparison.table().columns == [national.NEED, national.SERVICE, national.LABELS]
+    assert comparison.rows[national.ENGLAND].null_count() == comparison.rows.height
+    assert rows(comparison)["ASD"][national.SERVICE] == 0.5
+    words = text.headline(comparison)
+    assert "most often SEMH (50%) and ASD (50%)" in words  # a tie keeps the DfE order
+    assert "not in the workbench's reference figures, so no comparison by need is made" in words
+    assert "1,673,205 pupils in schools in England had special educational needs" in words
+    assert "434,354 with an education, health and care (EHC) plan" in words
+    assert "not available" in text.table_note(comparison)
+
+
+def test_a_hidden_service_share_stays_hidden_with_the_next_smallest(con, tmp_path):
+    # Disclosure on (suppress 1-4): ASD 20, ADHD 6 and SEMH 4 (code SEMH: label SEMH hidden, and so
+    # ADHD, the smallest other label), Dyslexia 7 (code SPLD); 37 SEN types.
+    n = 0
+    for label, times in [("ASD", 20), ("ADHD", 6), ("SEMH", 4), ("Dyslexia", 7)]:
+        for _ in range(times):
+            involvement(con, f"i{n}", date(2024, 6, 1), sen_types=[label])
+            n += 1
+    comparison = national.compare_sen_types(con, "worcs", 2024, reference(tmp_path, ENGLAND))
+    found = rows(comparison)
+    need = found["SEMH"][national.NEED]
+    assert found["SEMH"][national.SERVICE] is None and found["SEMH"][national.DIFFERENCE] is None
+    assert found["SEMH"][national.ENGLAND] == 0.3  # England's share is not the service's to hide
+    # SEMH is the one code hidden: the smallest other non-zero code (SPLD, 7) goes too, or SEMH's
+    # share would be 100% less the others.
+    assert found["SPLD"][national.SERVICE] is None
+    assert found["ASD"][national.SERVICE] == 20 / 37
+    assert comparison.hidden == {
+        need: [national.SERVICE, national.DIFFERENCE],
+        found["SPLD"][national.NEED]: [national.SERVICE, national.DIFFERENCE],
+    }
+    html = tables.published_table(
+        comparison.protected(), caption="c", formats=text.FORMATS, note=text.table_note(comparison)
+    ).data
+    semh_row = html.split(f'<th scope="row">{need}</th>')[1].split("</tr>")[0]
+    assert semh_row.count("[c]") == 2 and "30.0%" in semh_row
+    assert "SEMH" not in text.headline(comparison)
+
+
+def test_too_few_sen_types_hides_every_service_share(con, tmp_path):
+    for i in range(6):
+        involvement(con, f"i{i}", date(2024, 6, 1), sen_types=["ASD"])
+    comparison = national.compare_sen_types(con, "worcs", 2024, reference(tmp_path, ENGLAND))
+    assert comparison.rows[national.SERVICE].null_count() == comparison.rows.height
+    assert set(comparison.hidden) == set(comparison.rows[national.NEED])
+    assert text.headline(comparison).startswith("Too few SEN types were recorded")
+
+
+def test_reference_file_is_in_the_package_data():
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["sendiass_lib"]
+    assert any(fnmatch("reference/england_sen_2024.yaml", pattern) for pattern in patterns)
