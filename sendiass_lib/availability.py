@@ -37,4 +37,4 @@ def has_data(con: duckdb.DuckDBPyConnection, service: str, year: int, requires: 
         params = [service, period.start, period.end]
     else:
         return year in years_with_data(con, service)
-    return con.execute(query, params).fetchone()[0] > 0
+    return con.execute(query, params).fetchall()[0][0] > 0

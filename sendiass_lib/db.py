@@ -177,5 +177,5 @@ def connect(path: Path | str | None = None, read_only: bool = True) -> duckdb.Du
 
 def meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
     """A value from the meta table, or None."""
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
+    rows = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+    return rows[0][0] if rows else None

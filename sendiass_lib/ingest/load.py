@@ -128,9 +128,9 @@ def load_file(
     done = con.execute(
         "SELECT load_id FROM loads WHERE sha256 = ? AND service = ? AND kind = ?",
         [sha, service, kind],
-    ).fetchone()
+    ).fetchall()
     if done:
-        result.already_loaded, result.load_id = True, done[0]
+        result.already_loaded, result.load_id = True, done[0][0]
         return result
 
     raw = read_extract(path, spec.is_header)
@@ -173,7 +173,7 @@ def load_file(
                 result.rows_rejected,
                 [*headers.personal, *headers.unknown],
             ],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         con.register("new_rejects", checked.rejects)
         con.execute(
             "INSERT INTO rejects SELECT ?, row_number, reason, detail, row_values FROM new_rejects",

@@ -187,7 +187,7 @@ def evaluations(con: duckdb.DuckDBPyConnection, service: str, year: int) -> Eval
     forms = con.execute(
         "SELECT count(*) FROM evaluations WHERE service = $service AND returned_on BETWEEN $start AND $end",
         params,
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     comments = con.execute(
         """SELECT trim(comments) FROM evaluations
            WHERE service = $service AND returned_on BETWEEN $start AND $end

@@ -108,7 +108,7 @@ def monthly(con: duckdb.DuckDBPyConnection, service: str, year: int, years: int 
     svc = config.service(service)
     span = con.execute(
         "SELECT min(opened_on), max(opened_on) FROM involvements WHERE service = ?", [service]
-    ).fetchone()
+    ).fetchall()[0]
     first, last = span if span else (None, None)
     if last is not None:
         last = periods.month_end(last)
@@ -168,5 +168,5 @@ def _previous_same_days(con, svc: Service, selected: Period, through: date, firs
     row = con.execute(
         "SELECT count(*) FROM involvements WHERE service = ? AND opened_on BETWEEN ? AND ?",
         [svc.slug, before.start, end],
-    ).fetchone()
+    ).fetchall()[0]
     return int(row[0])

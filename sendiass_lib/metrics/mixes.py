@@ -160,7 +160,7 @@ def _mix(con, service: Service, field: Field, period: Period, list_name: str) ->
            FROM involvements i
            WHERE i.service = $service AND i.opened_on BETWEEN $start AND $end""",
         {"service": service.slug, "field": field.name, "start": period.start, "end": period.end},
-    ).fetchone()
+    ).fetchall()[0]
     cited_rows = con.execute(
         """SELECT l.label AS label, count(DISTINCT l.involvement_id) AS n
            FROM involvement_labels l JOIN involvements i USING (service, involvement_id)

@@ -72,17 +72,17 @@ def missing(con: duckdb.DuckDBPyConnection, service: str, year: int) -> pl.DataF
     span = periods.reporting_year(config.service(service), year)
     where = "service = $service AND opened_on BETWEEN $start AND $end"
     params = {"service": service, "start": span.start, "end": span.end}
-    total = con.execute(f"SELECT count(*) FROM involvements WHERE {where}", params).fetchone()[0]
+    total = con.execute(f"SELECT count(*) FROM involvements WHERE {where}", params).fetchall()[0][0]
     rows = []
     for column, title in OPTIONAL_FIELDS.items():
         n = con.execute(
             f"SELECT count(*) FROM involvements WHERE {where} AND {column} IS NULL", params
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         rows.append((title, n))
     for field in mixes.label_fields().values():
         carried = con.execute(
             "SELECT count(*) FROM involvement_labels WHERE service = ? AND field = ?", [service, field.name]
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if not carried:
             continue
         n = con.execute(
@@ -90,7 +90,7 @@ def missing(con: duckdb.DuckDBPyConnection, service: str, year: int) -> pl.DataF
                     SELECT 1 FROM involvement_labels l WHERE l.service = i.service
                     AND l.involvement_id = i.involvement_id AND l.field = $field)""",
             {**params, "field": field.name},
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         rows.append((field.title, n))
     frame = pl.DataFrame(rows, schema={"Field": pl.String, "Blank": pl.Int64}, orient="row")
     return frame.with_columns(
