@@ -26,3 +26,41 @@ def test_the_api_page_has_examples_for_each_part_of_the_library():
     text = (Path(__file__).parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
     for used in ("connect()", "periods.", "mixes.", "headline.", "disclosure.", "charts.", "tables."):
         assert ">>> " in text and used in text, used
+
+
+def test_the_connection_still_answers_sql_after_every_metric(sample_db):
+    # DuckDB 2.0 refuses con.sql() while an earlier result is only partly fetched, so a metric that
+    # stopped at fetchone() would break an analyst's next query in the explore notebook.
+    from sendiass_lib import connect
+    from sendiass_lib.metrics import (
+        digital,
+        evaluations,
+        figures,
+        headline,
+        involvements,
+        mixes,
+        quality,
+        training,
+        tribunals,
+    )
+
+    with connect(sample_db) as con:
+        calls = [
+            lambda: involvements.monthly(con, "worcs", 2024),
+            lambda: mixes.mixes(con, "worcs", "reasons", 2024),
+            lambda: mixes.levels(con, "worcs", 2024),
+            lambda: mixes.theme_trend(con, "worcs", "reasons", 2024),
+            lambda: headline.key_figures(con, "bucks", 2021),
+            lambda: evaluations.evaluations(con, "worcs", 2024),
+            lambda: training.attendance(con, "worcs", 2024),
+            lambda: training.joint_evaluations(con, "worcs", 2024),
+            lambda: digital.channels(con, "worcs", 2024),
+            lambda: digital.youtube_views(con, "worcs", 2024),
+            lambda: figures.figures(con, "bucks", 2021),
+            lambda: tribunals.avoidance_estimate(con, "worcs", 2024),
+            lambda: quality.missing(con, "worcs", 2024),
+            lambda: quality.differences(con, "worcs", 2024),
+        ]
+        for call in calls:
+            call()
+            assert con.sql("SELECT 42").fetchall() == [(42,)]

@@ -5,11 +5,15 @@ within two working days of opening (England and Wales bank holidays skipped; inv
 first response recorded are left out of that base). Services whose extracts say whether a record is
 a referral or an enquiry (Buckinghamshire) also get new referrals, new enquiries, ongoing cases
 (referrals opened by the year's end and not closed before its start) and ongoing cases per FTE
-adviser (staffing from the service file).
+adviser (staffing from the service file). Then for every service the caseload KPIs of
+metrics.kpis: median days to close (of the year's involvements closed so far), open cases at the
+year's end (and per FTE adviser where the service file gives staffing for the year), and repeat
+contacts (a client's second and later involvements of the year) with their share.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import duckdb
@@ -19,6 +23,7 @@ from .. import config, disclosure, formatting, periods
 from ..config import Service
 from ..periods import Period
 from ..workdays import add_working_days
+from . import kpis
 
 MEASURE = "Measure"
 RESPONSE_DAYS = 2
@@ -32,7 +37,7 @@ class KeyFigures:
     periods: list[Period]
     rows: pl.DataFrame  # Measure, then one Float64 column per period label
     percent_measures: frozenset[str]  # measures whose values are fractions
-    response_bases: dict[str, int]  # period label -> involvements with a first response recorded
+    bases: dict[str, dict[str, int]]  # measure -> {period label: base} for shares and the median
 
     @property
     def selected(self) -> Period:
@@ -45,14 +50,16 @@ class KeyFigures:
 
     def display(self) -> pl.DataFrame:
         """The rows as text for a table: counts with separators, shares as percentages, FTE to one
-        decimal place, per-FTE figures whole; [x] where not available."""
+        decimal place, per-FTE figures and median days whole (halves up); [x] where not available."""
 
         def text(measure: str, value: float | None) -> str:
             if value is None:
                 return formatting.NOT_AVAILABLE
             if measure in self.percent_measures:
                 return formatting.percent(value)
-            return f"{value:.1f}" if measure == FTE else formatting.count(round(value))
+            if measure == FTE:
+                return f"{value:.1f}"
+            return formatting.count(math.floor(value + 0.5) if measure == MEDIAN_DAYS else round(value))
 
         labels = [p.label for p in self.periods]
         return self.rows.select(
@@ -67,23 +74,38 @@ class KeyFigures:
 
     def protected(self) -> disclosure.Shown:
         """`display()` under the service's disclosure rule, with the cells to show as [c]: a count
-        of 1-4 (then referrals and enquiries, which add up to new involvements, hide each other,
-        and cases per FTE goes with ongoing cases), and the response share on a base under the
-        rule's minimum."""
+        of 1-4 (then referrals and enquiries, which add up to new involvements, hide each other, a
+        per-FTE figure goes with its cases and the repeat share with repeat contacts), and a share
+        or median on a base under the rule's minimum. A cell with no figure stays [x]."""
         rule = disclosure.rule(self.service)
         hidden: dict[str, set[str]] = {}
         for period in [p.label for p in self.periods]:
             small = {m for m in COUNTS if disclosure.suppressed(_whole(self.value(m, period)), rule)}
             if len(small & {REFERRALS, ENQUIRIES}) == 1:
                 small |= {REFERRALS, ENQUIRIES}
-            if ONGOING in small:
-                small.add(PER_FTE)
-            base = self.response_bases.get(period)
-            if base is not None and not disclosure.percent_shown(base, rule):
-                small.add(RESPONDED)
+            small |= {follows for lead, follows in FOLLOWS if lead in small}
+            small |= {
+                m
+                for m, base in self.bases.items()
+                if period in base and not disclosure.percent_shown(base[period], rule)
+            }
             for measure in small & set(self.rows[MEASURE]):
-                hidden.setdefault(measure, set()).add(period)
+                if self.value(measure, period) is not None:
+                    hidden.setdefault(measure, set()).add(period)
         return disclosure.Shown(self.display(), {m: sorted(p) for m, p in hidden.items()}, rule)
+
+    @property
+    def note(self) -> str:
+        """What the measures are, for under the table: the bases of the shares and the median, and
+        the definitions of open cases and repeat contacts."""
+        return (
+            "Response within two working days: of the involvements with a first response recorded. "
+            f"{MEDIAN_DAYS}: calendar days from opening to closure, of the year's involvements closed so "
+            f"far. {OPEN}: opened by the year's last day and not closed by then; per FTE adviser where the "
+            f"service's staffing gives FTE for the year. {REPEATS}: involvements opened in the year by a "
+            "client who already had one opened that year (of two opened the same day, one is a repeat); the "
+            "share is of the involvements with a client recorded."
+        )
 
     def value(self, measure: str, period: str | None = None) -> float | None:
         """One figure: a measure in a period (default: the selected year)."""
@@ -98,7 +120,13 @@ ENQUIRIES = "New enquiries"
 ONGOING = "Ongoing cases"
 FTE = "FTE advisers"
 PER_FTE = "Ongoing cases per FTE adviser"
-COUNTS = (NEW, REFERRALS, ENQUIRIES, ONGOING)  # counts of people, under the disclosure rule
+MEDIAN_DAYS = "Median days to close"
+OPEN = "Open cases at year end"
+OPEN_PER_FTE = "Open cases at year end per FTE adviser"
+REPEATS = "Repeat contacts"
+REPEAT_SHARE = "Repeat contacts, share of involvements with a client recorded"
+COUNTS = (NEW, REFERRALS, ENQUIRIES, ONGOING, OPEN, REPEATS)  # counts of people, under the disclosure rule
+FOLLOWS = ((ONGOING, PER_FTE), (OPEN, OPEN_PER_FTE), (REPEATS, REPEAT_SHARE))  # hidden with the first
 
 
 def _whole(value: float | None) -> int | None:
@@ -109,19 +137,24 @@ def key_figures(con: duckdb.DuckDBPyConnection, service: str, year: int, years: 
     """Key figures for the reporting year `year` and the `years` - 1 before it."""
     svc = config.service(service)
     spans = [periods.reporting_year(svc, y) for y in range(year - years + 1, year + 1)]
-    typed = con.execute(
+    [(typed,)] = con.execute(
         "SELECT count(*) > 0 FROM involvement_labels WHERE service = ? AND field = 'record_type'", [svc.slug]
-    ).fetchone()[0]
-    measures: dict[str, list[float | None]] = {NEW: [], RESPONDED: []}
-    bases: dict[str, int] = {}
-    if typed:
-        measures |= {REFERRALS: [], ENQUIRIES: [], ONGOING: [], FTE: [], PER_FTE: []}
+    ).fetchall()
+    names = [NEW, RESPONDED, *([REFERRALS, ENQUIRIES, ONGOING, FTE, PER_FTE] if typed else [])]
+    # Caseload per FTE only for a service whose file gives its staffing (else a row of [x]).
+    staffed = [FTE] * (not typed) + [OPEN_PER_FTE] if svc.fte_advisers else []
+    names += [MEDIAN_DAYS, OPEN, *staffed, REPEATS, REPEAT_SHARE]
+    measures: dict[str, list[float | None]] = {name: [] for name in names}
+    bases: dict[str, dict[str, int]] = {RESPONDED: {}, MEDIAN_DAYS: {}, REPEAT_SHARE: {}}
     for span in spans:
         y = span.start.year
         new = _count(con, svc.slug, "i.opened_on BETWEEN $start AND $end", span)
         measures[NEW].append(new or None)
-        share, bases[span.label] = _responded_share(con, svc.slug, span)
+        share, bases[RESPONDED][span.label] = _responded_share(con, svc.slug, span)
         measures[RESPONDED].append(share if new else None)
+        for name, value in _caseload(con, svc, span, bases).items():
+            if name in measures:
+                measures[name].append(value if new or name == FTE else None)
         if typed:
             referrals = _count(con, svc.slug, "i.opened_on BETWEEN $start AND $end", span, "Referral")
             ongoing = _count(
@@ -137,7 +170,6 @@ def key_figures(con: duckdb.DuckDBPyConnection, service: str, year: int, years: 
                 _count(con, svc.slug, "i.opened_on BETWEEN $start AND $end", span, "Enquiry") if new else None
             )
             measures[ONGOING].append(ongoing if new else None)
-            measures[FTE].append(fte)
             measures[PER_FTE].append(ongoing / fte if new and fte else None)
     rows = pl.DataFrame(
         [[name, *values] for name, values in measures.items()],
@@ -147,7 +179,23 @@ def key_figures(con: duckdb.DuckDBPyConnection, service: str, year: int, years: 
     # Earlier years with no data at all are left out rather than shown as a column of [x].
     shown = [s for i, s in enumerate(spans) if measures[NEW][i] is not None or s is spans[-1]]
     rows = rows.select(MEASURE, *[s.label for s in shown])
-    return KeyFigures(svc, shown, rows, frozenset({RESPONDED}), bases)
+    return KeyFigures(svc, shown, rows, frozenset({RESPONDED, REPEAT_SHARE}), bases)
+
+
+def _caseload(con, svc: Service, span: Period, bases: dict[str, dict[str, int]]) -> dict[str, float | None]:
+    """The year's caseload KPIs (metrics.kpis) by measure, their bases recorded in `bases`."""
+    median, bases[MEDIAN_DAYS][span.label] = kpis.median_days_to_close(con, svc.slug, span)
+    open_cases = kpis.open_caseload(con, svc.slug, span)
+    repeats, bases[REPEAT_SHARE][span.label] = kpis.repeat_contacts(con, svc.slug, span)
+    fte = svc.fte_advisers.get(span.start.year)
+    return {
+        MEDIAN_DAYS: median,
+        OPEN: open_cases,
+        FTE: fte,
+        OPEN_PER_FTE: open_cases / fte if fte else None,
+        REPEATS: repeats,
+        REPEAT_SHARE: repeats / bases[REPEAT_SHARE][span.label] if bases[REPEAT_SHARE][span.label] else None,
+    }
 
 
 def _count(con, service: str, where: str, span: Period, record_type: str | None = None) -> int:
@@ -160,9 +208,10 @@ def _count(con, service: str, where: str, span: Period, record_type: str | None 
     params = {"service": service, "start": span.start, "end": span.end}
     if record_type:
         params["type"] = record_type
-    return con.execute(
+    [(found,)] = con.execute(
         f"SELECT count(*) FROM involvements i WHERE i.service = $service AND {where} {typed}", params
-    ).fetchone()[0]
+    ).fetchall()
+    return found
 
 
 def _responded_share(con, service: str, span: Period) -> tuple[float | None, int]:

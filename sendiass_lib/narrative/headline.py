@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 from ..formatting import SUPPRESSED, count, percent
 from ..metrics import headline as h
+from ..periods import day_label
 
 
 def key_figures_sentence(figures: h.KeyFigures) -> str:
@@ -39,6 +42,24 @@ def response_sentence(figures: h.KeyFigures) -> str:
         f"{percent(share)} of involvements with a first response recorded had it within "
         f"{h.RESPONSE_DAYS} working days of opening (England and Wales bank holidays excluded)."
     )
+
+
+def caseload_sentence(figures: h.KeyFigures) -> str:
+    """'342 cases were open on 31 Dec 2024; the year's involvements closed so far were open for a
+    median of 32 days.' Each half only where the table shows its figure; '' if neither."""
+    open_cases, median = figures.value(h.OPEN), figures.value(h.MEDIAN_DAYS)
+    parts = []
+    if open_cases is not None and not _hidden(figures, h.OPEN):
+        were = "case was" if open_cases == 1 else "cases were"
+        parts.append(f"{count(open_cases)} {were} open on {day_label(figures.selected.end)}")
+    if median is not None and not _hidden(figures, h.MEDIAN_DAYS):
+        days = math.floor(median + 0.5)  # as the table shows it: whole days, halves up
+        parts.append(
+            f"the year's involvements closed so far were open for a median of {count(days)} "
+            f"day{'s' * (days != 1)}"
+        )
+    text = "; ".join(parts)
+    return f"{text[:1].upper()}{text[1:]}." if text else ""
 
 
 def _hidden(figures: h.KeyFigures, *measures: str) -> bool:
