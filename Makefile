@@ -21,7 +21,8 @@ SERVICE_LIST := $(subst $(space),$(comma)$(space),$(SERVICES))
 # The database is rebuilt when anything it is built from is newer: extracts (a file added, changed or
 # removed touches its folder too) and the code and data files that read them. `find` copes with
 # spaces in export file names, which a make prerequisite list does not.
-DB_INPUTS := data/raw data/sample sendiass_lib/ingest sendiass_lib/services sendiass_lib/db.py
+DB_INPUTS := data/raw data/sample sendiass_lib/ingest sendiass_lib/services sendiass_lib/taxonomies \
+  sendiass_lib/privacy.py sendiass_lib/db.py
 DB_STALE := $(shell find $(DB_INPUTS) -newer $(DB) 2>/dev/null | head -n 1)
 
 .PHONY: help env data report reports lab test lint baselines sample lock bench clean clean-all FORCE

@@ -235,6 +235,31 @@ def test_data_rebuilds_when_a_loaded_file_is_removed(tmp_path, monkeypatch):
         assert con.execute("SELECT involvement_id FROM involvements").fetchall() == [("A1",)]
 
 
+def test_data_rebuilds_when_a_file_that_decides_how_rows_load_changes(tmp_path, monkeypatch):
+    # An analyst's edit to an alias, a redaction rule or a service's scale must reach rows already
+    # loaded, so each of those files is part of the fingerprint that triggers a rebuild.
+    import shutil
+
+    from sendiass_lib import config
+    from sendiass_lib.ingest.build import fingerprint_files
+
+    names = {p.relative_to(config.PACKAGE_DIR).as_posix() for p in fingerprint_files()}
+    assert {"privacy.py", "taxonomies/reasons.yaml", "ingest/contracts/involvements.yaml"} <= names
+    services = tmp_path / "services"
+    shutil.copytree(config.SERVICES_DIR, services)
+    monkeypatch.setattr(config, "SERVICES_DIR", services)
+    raw = tmp_path / "raw"
+    (raw / "worcs").mkdir(parents=True)
+    write_extract(raw / "worcs", "involvements_1.csv", [GOOD])
+    monkeypatch.setattr(config, "RAW_DIR", raw)
+    db_path = tmp_path / "d.duckdb"
+    assert build(db_path, source="raw", today=TODAY).rebuilt
+    assert not build(db_path, source="raw", today=TODAY).rebuilt
+    with (services / "worcs.yaml").open("a", encoding="utf-8") as f:
+        f.write("# an analyst's edit\n")
+    assert build(db_path, source="raw", today=TODAY).rebuilt
+
+
 def test_unusable_file_during_rebuild_keeps_the_previous_database(tmp_path, monkeypatch):
     from sendiass_lib import config
 

@@ -67,11 +67,27 @@ def kind_of(path: Path) -> str | None:
     return max(matches, key=len, default=None)
 
 
-def ingest_fingerprint() -> str:
-    """Hash of everything that decides how a file loads: schema, ingest code and contracts."""
-    digest = hashlib.sha256(db.SCHEMA_VERSION.encode())
+def fingerprint_files() -> list[Path]:
+    """Every file that decides how an extract loads: the ingest code and contracts, the redaction
+    rules, the taxonomies (label aliases) and the service files (rating scales)."""
     ingest_dir = Path(__file__).resolve().parent
-    for path in sorted([*ingest_dir.glob("*.py"), *ingest_dir.glob("contracts/*.yaml")]):
+    package = ingest_dir.parent
+    return sorted(
+        [
+            *ingest_dir.glob("*.py"),
+            *ingest_dir.glob("contracts/*.yaml"),
+            package / "privacy.py",
+            *package.glob("taxonomies/*.yaml"),
+            *config.SERVICES_DIR.glob("*.yaml"),
+        ]
+    )
+
+
+def ingest_fingerprint() -> str:
+    """Hash of the schema version and fingerprint_files(): when it changes, the database is rebuilt,
+    so an edited alias or redaction rule reaches rows already loaded."""
+    digest = hashlib.sha256(db.SCHEMA_VERSION.encode())
+    for path in fingerprint_files():
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 
