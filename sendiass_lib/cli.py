@@ -103,9 +103,7 @@ def _sample(args) -> int:
         years = args.years or [this_year - 2, this_year - 1]
         try:
             paths = new_service.write(args.service, years, args.out)
-        except config.UnknownServiceError:
-            raise
-        except ValueError as exc:  # a service with calibrated sample data of its own
+        except new_service.CalibratedServiceError as exc:
             print(f"sendiass: {exc}", file=sys.stderr)
             return USAGE_ERROR
     else:

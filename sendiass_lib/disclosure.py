@@ -139,6 +139,28 @@ def count_text(count: int | None, rule: Rule) -> str:
     return f"fewer than {rule.below}" if suppressed(count, rule) else formatting.count(count)
 
 
+def withhold(frame: pl.DataFrame, hidden: dict[str, list[str]], more: dict[str, list[str]]) -> pl.DataFrame:
+    """Hide `more` cells ({row label: [columns]}, rows named by the frame's first column) beyond
+    what protect() found: add them to `hidden` and return the frame with each of them null. For a
+    figure that goes with a hidden one (a change, a share) or a share on a base under the minimum."""
+    for label, columns in more.items():
+        hidden[label] = sorted({*hidden.get(label, []), *columns})
+    return null_cells(frame, more)
+
+
+def null_cells(frame: pl.DataFrame, cells: dict[str, list[str]]) -> pl.DataFrame:
+    """The frame with the named cells ({row label: [columns]}) null; columns it lacks are skipped."""
+    labels = [str(x) for x in frame[frame.columns[0]]]
+    columns = sorted({c for named in cells.values() for c in named} & set(frame.columns))
+    return frame.with_columns(
+        pl.when(pl.Series([c in cells.get(label, ()) for label in labels]))
+        .then(None)
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in columns
+    )
+
+
 def percent_shown(base: int | None, rule: Rule) -> bool:
     """Whether a percentage on this base may be shown."""
     return not rule.on or (base is not None and base >= rule.min_base)

@@ -101,19 +101,18 @@ class ServiceFigures:
         `units`: tribunals, mediations) from 1 to 4 is null, and shown as [c]. Such tables are never
         added up, so there is no total to protect."""
         rule = disclosure.rule(self.service)
+        counted = [
+            c
+            for c in table.columns
+            if c not in table.text_columns and (table.units.get(c) or "").strip().lower() in rule.units
+        ]
+        small: dict[str, list[str]] = {}
+        for row in table.rows.iter_rows(named=True):
+            for column in counted:
+                if disclosure.suppressed(_whole(row[column]), rule):
+                    small.setdefault(row[LABEL], []).append(column)
         hidden: dict[str, list[str]] = {}
-        rows = table.rows
-        for column in table.columns:
-            unit = (table.units.get(column) or "").strip().lower()
-            if column in table.text_columns or unit not in rule.units:
-                continue
-            small = [disclosure.suppressed(_whole(v), rule) for v in rows[column]]
-            for label, hide in zip(rows[LABEL], small, strict=True):
-                if hide:
-                    hidden.setdefault(label, []).append(column)
-            rows = rows.with_columns(
-                pl.when(pl.Series(small)).then(None).otherwise(pl.col(column)).alias(column)
-            )
+        rows = disclosure.withhold(table.rows, hidden, small)
         return disclosure.Shown(replace(table, rows=rows), hidden, rule)
 
     def get(self, name: str) -> FigureTable | None:

@@ -73,11 +73,9 @@ class MonthlyInvolvements:
         rule = disclosure.rule(self.service)
         shown, hidden = disclosure.protect(frame, years, rule)
         if change:
-            for cells in hidden.values():
-                if set(cells) & set(years[-2:]):
-                    cells.append(change[0])
-            gone = pl.Series([str(m) in hidden and change[0] in hidden[str(m)] for m in shown[MONTH]])
-            shown = shown.with_columns(pl.when(gone).then(None).otherwise(pl.col(change[0])).alias(change[0]))
+            compared = set(years[-2:])
+            more = {month: change for month, cells in hidden.items() if compared & set(cells)}
+            shown = disclosure.withhold(shown, hidden, more)
         return disclosure.Shown(shown, hidden, rule)
 
     def long(self) -> pl.DataFrame:

@@ -93,9 +93,7 @@ class LabelMix:
         shares = {SHARE: COUNT, SHARE_OF_INVOLVEMENTS: COUNT}
         rows, hidden = disclosure.protect(self.rows, [COUNT], rule, shares=shares)
         if not disclosure.percent_shown(self.base, rule):
-            rows = rows.with_columns(pl.lit(None, pl.Float64).alias(c) for c in shares)
-            for label in rows[LABEL]:
-                hidden[label] = sorted({*hidden.get(label, []), *shares})
+            rows = disclosure.withhold(rows, hidden, {label: list(shares) for label in rows[LABEL]})
         return disclosure.Shown(replace(self, rows=rows), hidden, rule)
 
     def base_note(self) -> str:
@@ -246,17 +244,11 @@ class ThemeTrend:
         too few labels, one that would give it back from the year's 100%, and every theme of a year
         under the rule's minimum base are null; with the cells to show as [c] ({theme: [years]})."""
         rule = disclosure.rule(self.service)
-        _, hidden = disclosure.protect(self.counts, self.years, rule)
-        for year in self.years:
-            if not disclosure.percent_shown(int(self.counts[year].sum()), rule):
-                for theme in self.counts[THEME]:
-                    hidden[theme] = sorted({*hidden.get(theme, []), year})
-        themes = self.shares[THEME]
-        gone = {year: pl.Series([year in hidden.get(t, []) for t in themes]) for year in self.years}
-        shown = self.shares.with_columns(
-            pl.when(gone[year]).then(None).otherwise(pl.col(year)).alias(year) for year in self.years
-        )
-        return disclosure.Shown(shown, hidden, rule)
+        counts, hidden = disclosure.protect(self.counts, self.years, rule)
+        small = [y for y in self.years if not disclosure.percent_shown(int(self.counts[y].sum()), rule)]
+        if small:
+            disclosure.withhold(counts, hidden, {theme: small for theme in self.counts[THEME]})
+        return disclosure.Shown(disclosure.null_cells(self.shares, hidden), hidden, rule)
 
 
 def theme_trend(

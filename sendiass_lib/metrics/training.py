@@ -249,8 +249,7 @@ class Evaluations:
         rule = self.rule
         shown, hidden = result.table(), {}
         if not disclosure.percent_shown(result.base, rule):
-            shown = shown.with_columns(pl.lit(None, pl.Float64).alias(SHARE))
-            hidden = {label: [SHARE] for label in shown[LABEL]}
+            shown = disclosure.withhold(shown, hidden, {label: [SHARE] for label in shown[LABEL]})
         return disclosure.Shown(shown, hidden, rule)
 
     def result(self, key: str) -> QuestionResult | None:

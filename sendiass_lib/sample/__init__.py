@@ -13,7 +13,7 @@ import hashlib
 import io
 from datetime import date, timedelta
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
@@ -39,12 +39,24 @@ def generate(out_dir: Path | None = None) -> list[Path]:
         *evaluations.write(out_dir),
         *figures.write(out_dir),
     ]
-    sums = "".join(
-        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out_dir).as_posix()}\n"
-        for p in sorted(written)
-    )
-    (out_dir / "SHA256SUMS").write_text(sums, encoding="utf-8", newline="\n")
+    write_sums(out_dir, written)
     return written
+
+
+def write_sums(out_dir: Path, paths: list[Path], keep: bool = False) -> None:
+    """out_dir/SHA256SUMS: the sha256 of each file, which is how a load knows an extract is sample
+    data (and every page built from it says so). With `keep`, other files' lines stay."""
+    sums = out_dir / "SHA256SUMS"
+    lines = {}
+    if keep and sums.exists():
+        lines = {
+            name: sha
+            for sha, name in (line.split("  ", 1) for line in sums.read_text(encoding="utf-8").splitlines())
+        }
+    for path in paths:
+        lines[path.relative_to(out_dir).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    text = "".join(f"{lines[name]}  {name}\n" for name in sorted(lines, key=lambda n: PurePosixPath(n).parts))
+    sums.write_text(text, encoding="utf-8", newline="\n")
 
 
 @cache
