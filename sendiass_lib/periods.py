@@ -55,8 +55,9 @@ class Period:
         return buckets
 
 
-def parse_start(rule: str) -> tuple[int, int]:
-    """(month, day) a reporting year starts on, from 'calendar', 'financial', 'academic' or 'MM-DD'."""
+def parse_start(rule: str, what: str = "reporting_year") -> tuple[int, int]:
+    """(month, day) a reporting year starts on, from 'calendar', 'financial', 'academic' or 'MM-DD';
+    `what` names the setting in the error a bad rule gets."""
     if rule in NAMED_STARTS:
         return NAMED_STARTS[rule]
     try:
@@ -64,7 +65,7 @@ def parse_start(rule: str) -> tuple[int, int]:
         date(2001, month, day)  # a non-leap year: 29 Feb is not a usable start
     except ValueError:
         valid = ", ".join([*NAMED_STARTS, "MM-DD"])
-        raise ValueError(f"bad reporting_year '{rule}'; valid: {valid}") from None
+        raise ValueError(f"bad {what} '{rule}'; valid: {valid}") from None
     return month, day
 
 

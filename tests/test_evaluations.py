@@ -138,7 +138,9 @@ def internal_build(monkeypatch):
     worcs = config.service("worcs")
     internal = config.Service(**{**worcs.__dict__, "disclosure": "off"})
     real = config.service
-    monkeypatch.setattr(config, "service", lambda slug: internal if slug == "worcs" else real(slug))
+    monkeypatch.setattr(
+        config, "service", lambda slug, period=None: internal if slug == "worcs" else real(slug, period)
+    )
 
 
 def test_small_bases_give_no_percentage_under_the_default_rule(con):

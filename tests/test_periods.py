@@ -1,9 +1,14 @@
+import importlib
+import inspect
+import pkgutil
 from datetime import date
 
 import pytest
 
-from sendiass_lib import config, periods
+from sendiass_lib import config, metrics, periods
 from sendiass_lib.config import Service
+from sendiass_lib.metrics import involvements
+from sendiass_lib.metrics.involvements import MONTH
 
 
 def service(rule: str) -> Service:
@@ -52,3 +57,48 @@ def test_unknown_service_names_the_valid_ones():
         config.UnknownServiceError, match=r"unknown service 'nowhere'; valid: bucks, herefs, worcs"
     ):
         config.service("nowhere")
+
+
+def test_metric_over_a_financial_year_counts_april_to_march(con):
+    days = [date(2023, 3, 31), date(2023, 4, 1), date(2023, 12, 31), date(2024, 1, 1), date(2024, 3, 31)]
+    for i, day in enumerate([*days, date(2024, 4, 1)]):
+        con.execute(
+            "INSERT INTO involvements (service, involvement_id, opened_on, load_id) VALUES (?, ?, ?, 1)",
+            ["worcs", f"w-{i}", day],
+        )
+    calendar_year = involvements.monthly(con, "worcs", 2023, years=1)
+    financial = involvements.monthly(con, "worcs", 2023, years=1, period="financial")
+    assert calendar_year.current == 3  # 31 Mar, 1 Apr and 31 Dec 2023
+    assert financial.current == 4  # 1 Apr 2023 to 31 Mar 2024
+    assert financial.selected.long_label == "2023/24 (1 Apr 2023 - 31 Mar 2024)"
+    assert financial.table()[MONTH].to_list()[:2] == ["April", "May"]
+
+
+def test_period_the_service_already_uses_is_the_service_itself():
+    assert config.service("bucks", "02-24") is config.service("bucks")
+    assert config.service("bucks", "calendar").reporting_year == "calendar"
+    assert config.service("bucks").reporting_year == "02-24"  # the service file is untouched
+
+
+def test_bad_period_is_refused_naming_the_valid_rules(con):
+    with pytest.raises(ValueError, match="bad period 'fiscal'; valid: calendar, financial, academic, MM-DD"):
+        involvements.monthly(con, "worcs", 2023, period="fiscal")
+
+
+# Metrics of a YEAR that cannot be regrouped: the figures extract gives one figure per reporting year,
+# and the differences listed from a printed report are for the year that report covers.
+KEPT_TO_THE_SERVICE_YEAR = {"figures.figures", "quality.differences", "tribunals.printed"}
+
+
+def test_every_metric_of_a_year_takes_a_period():
+    found = []
+    for module in pkgutil.iter_modules(metrics.__path__):
+        loaded = importlib.import_module(f"sendiass_lib.metrics.{module.name}")
+        for name, function in inspect.getmembers(loaded, inspect.isfunction):
+            if function.__module__ != loaded.__name__ or name.startswith("_"):
+                continue
+            parameters = inspect.signature(function).parameters
+            if "year" in parameters and f"{module.name}.{name}" not in KEPT_TO_THE_SERVICE_YEAR:
+                found.append(name)
+                assert "period" in parameters, f"metrics.{module.name}.{name} takes no period"
+    assert len(found) >= 20

@@ -160,7 +160,7 @@ def test_the_limits_of_the_ranges_are_allowed(con):
 def test_a_bad_figure_in_the_service_file_names_the_file_and_key(con, monkeypatch):
     worcs = config.service("worcs")
     bad = replace(worcs, tribunal_estimate={"share_of_involvements": 10, "cost_per_tribunal_gbp": 8500})
-    monkeypatch.setattr(config, "service", lambda slug: bad)
+    monkeypatch.setattr(config, "service", lambda slug, period=None: bad)
     with pytest.raises(ValueError, match=r"worcs.yaml tribunal_estimate: share_of_involvements must be"):
         tribunals.avoidance_estimate(con, "worcs", 2024)
 

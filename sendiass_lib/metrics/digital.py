@@ -107,10 +107,10 @@ def rows(con: duckdb.DuckDBPyConnection, service: str, start: date, end: date) -
     return pl.DataFrame(found, schema=schema, orient="row")
 
 
-def conflicts(con: duckdb.DuckDBPyConnection, service: str, year: int) -> int:
+def conflicts(con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None) -> int:
     """How many joint figures of the year two services' extracts give different values for."""
-    period = periods.reporting_year(config.service(service), year)
-    found = rows(con, service, period.start, _next_month(period.end))
+    span = periods.reporting_year(config.service(service, period), year)
+    found = rows(con, service, span.start, _next_month(span.end))
     return found.filter(pl.col("versions") > 1).height
 
 
@@ -161,12 +161,14 @@ class ChannelMonths:
         return row[MONTH], row["value"]
 
 
-def channels(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[ChannelMonths]:
+def channels(
+    con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
+) -> list[ChannelMonths]:
     """Every channel reported month by month (all but YouTube's per-video totals and the mailing list),
     one per scope and channel, in the extract's order; metrics of an item are named 'metric (item)'."""
-    svc = config.service(service)
-    period = periods.reporting_year(svc, year)
-    found = rows(con, service, period.start, period.end).filter(
+    svc = config.service(service, period)
+    span = periods.reporting_year(svc, year)
+    found = rows(con, service, span.start, span.end).filter(
         ~pl.col("channel").str.to_lowercase().is_in(list(MAILING_LIST))
         & ~(
             (pl.col("channel").str.to_lowercase() == YOUTUBE)
@@ -179,7 +181,7 @@ def channels(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[Ch
         .otherwise(pl.format("{} ({})", "metric", "item"))
         .alias("column")
     )
-    months = pl.DataFrame({"month": month_starts(period)}, schema={"month": pl.Date}).with_columns(
+    months = pl.DataFrame({"month": month_starts(span)}, schema={"month": pl.Date}).with_columns(
         pl.col("month").dt.strftime("%b %Y").alias(MONTH)
     )
     result = []
@@ -190,18 +192,22 @@ def channels(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[Ch
         frame = months.join(wide, on="month", how="left", maintain_order="left").select(
             "month", MONTH, *[pl.col(m).cast(pl.Int64) for m in metrics]
         )
-        result.append(ChannelMonths(svc, period, channel, scope_label(con, service, scope), metrics, frame))
+        result.append(ChannelMonths(svc, span, channel, scope_label(con, service, scope), metrics, frame))
     return result
 
 
-def website(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[ChannelMonths]:
+def website(
+    con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
+) -> list[ChannelMonths]:
     """The website channel(s) of `channels` (normally one: the joint H&W website)."""
-    return [c for c in channels(con, service, year) if c.channel.lower() == WEBSITE]
+    return [c for c in channels(con, service, year, period) if c.channel.lower() == WEBSITE]
 
 
-def social_media(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[ChannelMonths]:
+def social_media(
+    con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
+) -> list[ChannelMonths]:
     """Every other channel of `channels`: one per social media platform."""
-    return [c for c in channels(con, service, year) if c.channel.lower() != WEBSITE]
+    return [c for c in channels(con, service, year, period) if c.channel.lower() != WEBSITE]
 
 
 @dataclass(frozen=True)
@@ -256,12 +262,14 @@ def _next_month(day: date) -> date:
     return periods.month_end(day) + timedelta(days=1)
 
 
-def youtube_views(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[VideoViews]:
+def youtube_views(
+    con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
+) -> list[VideoViews]:
     """Views per video in the reporting year from the cumulative totals, one per scope (normally one)."""
-    svc = config.service(service)
-    period = periods.reporting_year(svc, year)
-    start = period.start.replace(day=1)
-    end = (period.end + timedelta(days=1)).replace(day=1)
+    svc = config.service(service, period)
+    span = periods.reporting_year(svc, year)
+    start = span.start.replace(day=1)
+    end = (span.end + timedelta(days=1)).replace(day=1)
     first_shown = date(start.year - 2, start.month, 1)
     found = rows(con, service, date(1900, 1, 1), end).filter(
         (pl.col("channel").str.to_lowercase() == YOUTUBE)
@@ -292,7 +300,7 @@ def youtube_views(con: duckdb.DuckDBPyConnection, service: str, year: int) -> li
             "views": pl.Int64,
         }
         frame = pl.DataFrame(videos, schema=schema)
-        result.append(VideoViews(svc, period, scope_label(con, service, scope), start, end, shown, frame))
+        result.append(VideoViews(svc, span, scope_label(con, service, scope), start, end, shown, frame))
     return result
 
 
@@ -326,24 +334,26 @@ class MailingList:
         return frame
 
 
-def mailing_list(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[MailingList]:
+def mailing_list(
+    con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
+) -> list[MailingList]:
     """One MailingList per scope and metric of the mailing list channel (normally one: subscribers)."""
-    svc = config.service(service)
-    period = periods.reporting_year(svc, year)
+    svc = config.service(service, period)
+    span = periods.reporting_year(svc, year)
     before = periods.reporting_year(svc, year - 1)
-    found = rows(con, service, before.start, period.end).filter(
+    found = rows(con, service, before.start, span.end).filter(
         pl.col("channel").str.to_lowercase().is_in(list(MAILING_LIST)) & pl.col("item").is_null()
     )
     result = []
     for scope, metric in found.select("scope", "metric").unique(maintain_order=True).iter_rows():
         part = found.filter((pl.col("scope") == scope) & (pl.col("metric") == metric)).sort("month")
         latest = {}
-        for span in (before, period):
-            inside = part.filter(pl.col("month").is_between(span.start, span.end))
-            latest[span] = inside.select("month", "value").row(-1) if inside.height else None
-        if latest[period] is None:
+        for year_span in (before, span):
+            inside = part.filter(pl.col("month").is_between(year_span.start, year_span.end))
+            latest[year_span] = inside.select("month", "value").row(-1) if inside.height else None
+        if latest[span] is None:
             continue
         result.append(
-            MailingList(svc, period, scope_label(con, service, scope), metric, latest[before], latest[period])
+            MailingList(svc, span, scope_label(con, service, scope), metric, latest[before], latest[span])
         )
     return result

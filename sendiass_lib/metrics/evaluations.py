@@ -164,19 +164,21 @@ def question_sets(service: str) -> list[tuple[QuestionSet, dict[str, dict]]]:
     return found
 
 
-def evaluations(con: duckdb.DuckDBPyConnection, service: str, year: int) -> Evaluations:
+def evaluations(
+    con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
+) -> Evaluations:
     """The forms returned in a reporting year: ratings per question, headline shares, intervals, comments."""
-    svc = config.service(service)
-    period = periods.reporting_year(svc, year)
+    svc = config.service(service, period)
+    span = periods.reporting_year(svc, year)
     scale = scale_of(svc)
-    params = {"service": svc.slug, "start": period.start, "end": period.end}
+    params = {"service": svc.slug, "start": span.start, "end": span.end}
     in_year = """FROM evaluation_ratings r JOIN evaluations e USING (service, response_id)
                  WHERE e.service = $service AND e.returned_on BETWEEN $start AND $end"""
     loaded = con.execute(f"SELECT DISTINCT r.scale_min, r.scale_max {in_year}", params).fetchall()
     if any((low, high) != (scale.low, scale.high) for low, high in loaded):
         found = ", ".join(f"{low}-{high}" for low, high in sorted(loaded))
         raise ValueError(
-            f"{svc.slug} ratings in {period.long_label} were loaded on scale {found}, but the service's "
+            f"{svc.slug} ratings in {span.long_label} were loaded on scale {found}, but the service's "
             f"evaluation_scale is {scale.low}-{scale.high}; rebuild the database with `make data`"
         )
     counts = pl.DataFrame(
@@ -199,7 +201,7 @@ def evaluations(con: duckdb.DuckDBPyConnection, service: str, year: int) -> Eval
     ratings = _ratings(counts, questions[QUESTION].to_list(), scale)
     return Evaluations(
         svc,
-        period,
+        span,
         scale,
         forms,
         tuple(sets),

@@ -58,6 +58,8 @@ class MonthlyInvolvements:
         """
         shown = [p.label for p in self.periods if self.counts[p.label].is_not_null().any()]
         frame = self.counts.select(MONTH, *shown)
+        if len(self.periods) < 2:  # years=1: no column to compare with
+            return frame
         before, now = self.periods[-2].label, self.selected.label
         if self.change is not None and not self.partial and before in shown:
             frame = frame.with_columns((pl.col(now) / pl.col(before) - 1).alias(f"Change {before} to {now}"))
@@ -101,9 +103,11 @@ class MonthlyInvolvements:
         )
 
 
-def monthly(con: duckdb.DuckDBPyConnection, service: str, year: int, years: int = 3) -> MonthlyInvolvements:
+def monthly(
+    con: duckdb.DuckDBPyConnection, service: str, year: int, years: int = 3, period: str | None = None
+) -> MonthlyInvolvements:
     """New involvements per month for the service's reporting year `year` and the years before it."""
-    svc = config.service(service)
+    svc = config.service(service, period)
     span = con.execute(
         "SELECT min(opened_on), max(opened_on) FROM involvements WHERE service = ?", [service]
     ).fetchall()[0]

@@ -116,9 +116,11 @@ class LabelMix:
         return note
 
 
-def mixes(con: duckdb.DuckDBPyConnection, service: str, field: str, year: int) -> list[LabelMix]:
+def mixes(
+    con: duckdb.DuckDBPyConnection, service: str, field: str, year: int, period: str | None = None
+) -> list[LabelMix]:
     """One LabelMix per taxonomy list in force during the service's reporting year `year`."""
-    svc = config.service(service)
+    svc = config.service(service, period)
     fields = label_fields()
     if field not in fields:
         raise ValueError(f"unknown label column '{field}'; valid: {', '.join(sorted(fields))}")
@@ -197,17 +199,17 @@ def _ratio(count: pl.Expr, base: int) -> pl.Expr:
 LEVELS = Field("intervention_level", "intervention_level", False, "Intervention level", "levels")
 
 
-def levels(con: duckdb.DuckDBPyConnection, service: str, year: int) -> LabelMix:
+def levels(con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None) -> LabelMix:
     """Intervention levels 1-4 of the involvements opened in the reporting year, as a mix: a level
     is set when a case closes, so the base is the involvements with one recorded."""
-    svc = config.service(service)
-    period = periods.reporting_year(svc, year)
-    span = Period(period.start, period.end, period.long_label)
+    svc = config.service(service, period)
+    year_span = periods.reporting_year(svc, year)
+    span = Period(year_span.start, year_span.end, year_span.long_label)
     found = dict(
         con.execute(
             """SELECT intervention_level, count(*) FROM involvements
                WHERE service = ? AND opened_on BETWEEN ? AND ? GROUP BY 1""",
-            [svc.slug, period.start, period.end],
+            [svc.slug, span.start, span.end],
         ).fetchall()
     )
     involvements = sum(found.values())
@@ -252,11 +254,16 @@ class ThemeTrend:
 
 
 def theme_trend(
-    con: duckdb.DuckDBPyConnection, service: str, field: str, year: int, years: int = 3
+    con: duckdb.DuckDBPyConnection,
+    service: str,
+    field: str,
+    year: int,
+    years: int = 3,
+    period: str | None = None,
 ) -> ThemeTrend:
     """Labels recorded in each theme, and their share of the labels recorded, per reporting year for
     the `years` years to `year`: a trend that spans a change of list."""
-    svc = config.service(service)
+    svc = config.service(service, period)
     spec = label_fields()[field]
     lookup = (
         labels.taxonomy(spec.taxonomy)

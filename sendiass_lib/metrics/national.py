@@ -121,14 +121,18 @@ class SenTypeComparison:
 
 
 def compare_sen_types(
-    con: duckdb.DuckDBPyConnection, service: str, year: int, reference: Path = ENGLAND_FILE
+    con: duckdb.DuckDBPyConnection,
+    service: str,
+    year: int,
+    reference: Path = ENGLAND_FILE,
+    period: str | None = None,
 ) -> SenTypeComparison:
     """The service's SEN types in reporting year `year` by DfE primary need, beside England's shares.
 
     A code's share is the sum of its labels' shares of the SEN types recorded. It is hidden ([c]) if
     any of its labels is hidden by the disclosure rule; and if that leaves one code hidden, the
     smallest other is hidden too, so the shares' 100% cannot give it back."""
-    found = mixes.mixes(con, service, "sen_types", year)
+    found = mixes.mixes(con, service, "sen_types", year, period)
     published = [mix.protected() for mix in found]
     base = sum(mix.labels_recorded for mix in found)
     # Labels by code, over every list in force in the year; a code is hidden if any label is.
@@ -191,5 +195,5 @@ def compare_sen_types(
     )
     hidden = {need: [SERVICE, DIFFERENCE] for need in rows[NEED] if need in hidden_rows}
     year_period = periods.reporting_year(svc, year)
-    period = Period(year_period.start, year_period.end, year_period.long_label)
-    return SenTypeComparison(svc, period, base, reference_needs, rows, hidden, rule)
+    span = Period(year_period.start, year_period.end, year_period.long_label)
+    return SenTypeComparison(svc, span, base, reference_needs, rows, hidden, rule)

@@ -52,9 +52,11 @@ def rejects_by_reason(con: duckdb.DuckDBPyConnection, service: str) -> pl.DataFr
     return pl.DataFrame(rows, schema={"Reason": pl.String, "Kind": pl.String, "Rows": pl.Int64}, orient="row")
 
 
-def unmapped(con: duckdb.DuckDBPyConnection, service: str, year: int) -> pl.DataFrame:
+def unmapped(
+    con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
+) -> pl.DataFrame:
     """Labels that matched no taxonomy entry, as written, with the involvements citing each."""
-    span = periods.reporting_year(config.service(service), year)
+    span = periods.reporting_year(config.service(service, period), year)
     rows = con.execute(
         """SELECT l.raw_label, l.field, count(DISTINCT l.involvement_id)
            FROM involvement_labels l JOIN involvements i USING (service, involvement_id)
@@ -66,10 +68,12 @@ def unmapped(con: duckdb.DuckDBPyConnection, service: str, year: int) -> pl.Data
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def missing(con: duckdb.DuckDBPyConnection, service: str, year: int) -> pl.DataFrame:
+def missing(
+    con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
+) -> pl.DataFrame:
     """For each optional field, the involvements opened in the year with it blank, and their share
     (label columns the service's extracts never carry are left out)."""
-    span = periods.reporting_year(config.service(service), year)
+    span = periods.reporting_year(config.service(service, period), year)
     where = "service = $service AND opened_on BETWEEN $start AND $end"
     params = {"service": service, "start": span.start, "end": span.end}
     total = con.execute(f"SELECT count(*) FROM involvements WHERE {where}", params).fetchall()[0][0]

@@ -138,10 +138,12 @@ def _with_total(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([frame, pl.DataFrame([total], schema=frame.schema)])
 
 
-def attendance(con: duckdb.DuckDBPyConnection, service: str, year: int) -> Attendance:
+def attendance(
+    con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
+) -> Attendance:
     """Sessions, places booked and attendance of the service's training in its reporting year `year`."""
-    svc = config.service(service)
-    period = periods.reporting_year(svc, year)
+    svc = config.service(service, period)
+    span = periods.reporting_year(svc, year)
     found = con.execute(
         """SELECT coalesce(audience, $none) AS audience, coalesce(format, $none) AS format, course,
                   count(*)::BIGINT AS sessions, sum(booked)::BIGINT AS booked,
@@ -150,7 +152,7 @@ def attendance(con: duckdb.DuckDBPyConnection, service: str, year: int) -> Atten
            FROM training_sessions
            WHERE service = $service AND session_date BETWEEN $start AND $end
            GROUP BY ALL ORDER BY audience, format, course""",
-        {"service": svc.slug, "start": period.start, "end": period.end, "none": NOT_RECORDED},
+        {"service": svc.slug, "start": span.start, "end": span.end, "none": NOT_RECORDED},
     ).fetchall()
     schema = {
         AUDIENCE: pl.String,
@@ -162,7 +164,7 @@ def attendance(con: duckdb.DuckDBPyConnection, service: str, year: int) -> Atten
         BOOKED_SESSIONS: pl.Int64,
         "attended_booked": pl.Int64,
     }
-    return Attendance(svc, period, pl.DataFrame(found, schema=schema, orient="row"))
+    return Attendance(svc, span, pl.DataFrame(found, schema=schema, orient="row"))
 
 
 @dataclass(frozen=True)
@@ -257,17 +259,19 @@ class Evaluations:
         return next((q for q in self.questions if q.question.key == key), None)
 
 
-def evaluations(con: duckdb.DuckDBPyConnection, services: str | Sequence[str], year: int) -> Evaluations:
+def evaluations(
+    con: duckdb.DuckDBPyConnection, services: str | Sequence[str], year: int, period: str | None = None
+) -> Evaluations:
     """Answers per question over the forms the services got back in the reporting year `year` (the
     first service's year: services pooled together must share their reporting years)."""
     slugs = [services] if isinstance(services, str) else list(services)
-    svcs = tuple(config.service(s) for s in slugs)
-    period = periods.reporting_year(svcs[0], year)
+    svcs = tuple(config.service(s, period) for s in slugs)
+    span = periods.reporting_year(svcs[0], year)
     for svc in svcs[1:]:
         other = periods.reporting_year(svc, year)
-        if (other.start, other.end) != (period.start, period.end):
+        if (other.start, other.end) != (span.start, span.end):
             raise ValueError(f"{svc.slug} and {svcs[0].slug} have different reporting years: cannot pool")
-    params = {"services": slugs, "start": period.start, "end": period.end}
+    params = {"services": slugs, "start": span.start, "end": span.end}
     forms = dict.fromkeys(slugs, 0) | dict(
         con.execute(
             """SELECT service, count(*) FROM training_evaluations
@@ -294,7 +298,7 @@ def evaluations(con: duckdb.DuckDBPyConnection, services: str | Sequence[str], y
             raise ValueError(f"{key} was answered on different scales {sorted(scales[key])}: cannot pool")
         (scale,) = scales[key]
         results.append(_result(question(key, scale), scale, counts[key]))
-    return Evaluations(svcs, period, forms, results)
+    return Evaluations(svcs, span, forms, results)
 
 
 def _question_order(key: str) -> tuple[int, str]:
@@ -316,26 +320,32 @@ def _result(q: Question, scale: tuple[int, int], counts: dict[int, int]) -> Ques
     return QuestionResult(q, scale, base, rows)
 
 
-def question_set(con: duckdb.DuckDBPyConnection, service: str, year: int) -> set[tuple[str, int, int]]:
+def question_set(
+    con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
+) -> set[tuple[str, int, int]]:
     """The (question, scale_min, scale_max) answered on the service's forms in the reporting year."""
-    period = periods.reporting_year(config.service(service), year)
+    span = periods.reporting_year(config.service(service, period), year)
     return set(
         con.execute(
             """SELECT DISTINCT r.question, r.scale_min, r.scale_max
                FROM training_evaluation_ratings r JOIN training_evaluations e USING (service, response_id)
                WHERE r.service = ? AND e.returned_on BETWEEN ? AND ?""",
-            [service, period.start, period.end],
+            [service, span.start, span.end],
         ).fetchall()
     )
 
 
-def joint_evaluations(con: duckdb.DuckDBPyConnection, service: str, year: int) -> Evaluations:
+def joint_evaluations(
+    con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
+) -> Evaluations:
     """The service's results pooled with those of the services it shares joint channels with, when their
     forms of the year ask the same questions on the same scale; else the service's own results."""
-    own = question_set(con, service, year)
+    own = question_set(con, service, year, period)
     partners = [
-        s for s in digital.sharing_services(con, service) if s == service or question_set(con, s, year) == own
+        s
+        for s in digital.sharing_services(con, service)
+        if s == service or question_set(con, s, year, period) == own
     ]
     if len(partners) < 2 or not own:
         partners = [service]
-    return evaluations(con, partners, year)
+    return evaluations(con, partners, year, period)

@@ -62,10 +62,11 @@ def avoidance_estimate(
     year: int,
     share: float | None = None,
     cost_per_tribunal: float | None = None,
+    period: str | None = None,
 ) -> TribunalEstimate | None:
     """Tribunals avoided and their cost in reporting year `year` (see module docstring); None when
     the service file sets no `tribunal_estimate` and the caller gives neither share nor cost."""
-    svc = config.service(service)
+    svc = config.service(service, period)
     setting = svc.tribunal_estimate or {}
     if not setting and share is None and cost_per_tribunal is None:
         return None
