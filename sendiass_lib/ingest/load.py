@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from .. import config
+from .. import config, db
 from ..labels import UNMAPPED
 from .contract import contract, map_headers
 from .readers import read_extract
@@ -85,7 +85,7 @@ def _store_labels(con, spec, service: str, load_id: int, labels) -> None:
     """The loaded rows' labels, replacing any earlier labels of the same records."""
     key = spec.natural_key[0]
     _drop_earlier_versions(con, spec.labels_table, service, (key,))
-    con.register("new_labels", labels)
+    db.register(con, "new_labels", labels)
     try:
         con.execute(
             f"INSERT INTO {spec.labels_table} SELECT ?, {key}, field, raw_label, label, code, list, ? "
@@ -174,12 +174,12 @@ def load_file(
                 [*headers.personal, *headers.unknown],
             ],
         ).fetchall()[0][0]
-        con.register("new_rejects", checked.rejects)
+        db.register(con, "new_rejects", checked.rejects)
         con.execute(
             "INSERT INTO rejects SELECT ?, row_number, reason, detail, row_values FROM new_rejects",
             [result.load_id],
         )
-        con.register("new_rows", checked.rows)
+        db.register(con, "new_rows", checked.rows)
         _drop_earlier_versions(con, spec.table, service, spec.natural_key)  # upsert by natural key
         con.execute(
             f"INSERT INTO {spec.table} (service, {', '.join(columns)}, load_id) "

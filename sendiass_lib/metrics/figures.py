@@ -23,7 +23,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from .. import config, disclosure, periods
+from .. import config, db, disclosure, periods
 from ..config import Service
 from ..periods import Period
 
@@ -232,7 +232,7 @@ def _totals(con, service: str, name: str, cells: pl.DataFrame, columns, text_col
     if not additive:
         return {}
     keys = cells.filter(pl.col("header").is_in(additive)).select("year", "column_label", "header").unique()
-    con.register("figure_columns", keys)
+    db.register(con, "figure_columns", keys)
     try:
         summed = con.execute(
             """SELECT c.header, sum(f.value)::DOUBLE FROM service_figures f
