@@ -109,15 +109,69 @@ def build_report(
 ) -> ReportResult:
     """Build every appendix for one service and year, plus its index page; see the module docstring."""
     db_path = Path(db_path or config.db_path()).resolve()  # the kernels run in notebooks/
+    plan = _plan(service, year, db_path, out_dir or config.OUTPUTS_DIR, force, progress)
+    for job, html, error, seconds in _render_all(plan.jobs(), db_path):
+        plan.store(job, html, error, seconds, progress)
+    return plan.close()
+
+
+@dataclass
+class _Plan:
+    """One service-year's build: its pages, which of them to render, and its manifest of what each
+    page was built from (so a page rebuilds only when its inputs changed)."""
+
+    service: str
+    year: int
+    target: Path
+    pages: list[Appendix]
+    extracts: list[dict]
+    manifest: dict
+    todo: list[tuple[Appendix, Path, str]]
+    result: ReportResult
+    page: dict = field(default_factory=dict)  # facts for the page chrome, gathered only if needed
+
+    def jobs(self) -> list[tuple[_Plan, Appendix, Path, str]]:
+        return [(self, *job) for job in self.todo]
+
+    def store(self, job: tuple, html: str | None, error: Exception | None, seconds: float, progress) -> None:
+        """Write one rendered page (or drop it, if its notebook failed) and note it in the manifest."""
+        _, appendix, html_path, key = job
+        if error is not None:  # a failing notebook must not stop the others
+            self.result.failures.append(f"{appendix.name}: {_first_line(error)}")
+            self.manifest.pop(appendix.name, None)
+            html_path.unlink(missing_ok=True)  # never leave an out-of-date page to be published
+            return
+        _write_atomic(html_path, html)
+        self.manifest[appendix.name] = key
+        self.result.built.append(html_path)
+        progress(f"{self.service} {self.year}: built {_rel(html_path)} ({seconds:.1f} s)")
+
+    def close(self) -> ReportResult:
+        """Write the index page (if anything changed) and the manifest; the result in page order."""
+        result = self.result
+        order = {p.name: i for i, p in enumerate(self.pages)}
+        result.built.sort(key=lambda path: order[path.stem])
+        result.failures.sort(key=lambda failure: order[failure.split(":")[0]])
+        index = self.target / "index.html"
+        if result.built or result.failures or not index.exists():
+            done = [a for a in self.pages if (self.target / f"{a.name}.html").exists()]
+            facts = self.page or _page_facts(self.service, self.year, self.extracts)
+            _write_atomic(index, render_index(done, facts))
+        result.index = index
+        _write_atomic(self.target / MANIFEST, json.dumps(self.manifest, indent=1, sort_keys=True))
+        return result
+
+
+def _plan(service: str, year: int, db_path: Path, out_dir: Path, force: bool, progress) -> _Plan:
+    """Check the request, then sort the service-year's pages into up to date and to render."""
     with db.connect(db_path) as con:
         check_request(con, service, year)
         extracts = _extracts(con, service)
         pages = [a for a in appendices() if has_data(con, service, year, a.requires)]
-    target = (out_dir or config.OUTPUTS_DIR) / str(year) / service
+    target = out_dir / str(year) / service
     target.mkdir(parents=True, exist_ok=True)
     manifest_path = target / MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    page: dict = {}  # facts for the page chrome, gathered only if something is built
     data_key = _digest(json.dumps([[x["sha256"], x["rows_loaded"]] for x in extracts]).encode())
     code_key = _code_fingerprint()
 
@@ -126,7 +180,6 @@ def build_report(
         if appendix not in pages:  # nothing to show for this service and year: no page, not an empty one
             (target / f"{appendix.name}.html").unlink(missing_ok=True)
             manifest.pop(appendix.name, None)
-            continue
     todo = []
     for appendix in pages:
         html_path = target / f"{appendix.name}.html"
@@ -136,29 +189,10 @@ def build_report(
             progress(f"{service} {year}: {appendix.name} is up to date ({_rel(html_path)})")
         else:
             todo.append((appendix, html_path, key))
+    plan = _Plan(service, year, target, pages, extracts, manifest, todo, result)
     if todo:
-        page = _page_facts(service, year, extracts)
-    for appendix, html_path, key, html, error, seconds in _render_all(todo, service, year, db_path, page):
-        if error is not None:  # a failing notebook must not stop the others
-            result.failures.append(f"{appendix.name}: {_first_line(error)}")
-            manifest.pop(appendix.name, None)
-            html_path.unlink(missing_ok=True)  # never leave an out-of-date page to be published
-            continue
-        _write_atomic(html_path, html)
-        manifest[appendix.name] = key
-        result.built.append(html_path)
-        progress(f"{service} {year}: built {_rel(html_path)} ({seconds:.1f} s)")
-    order = {p.name: i for i, p in enumerate(pages)}
-    result.built.sort(key=lambda path: order[path.stem])
-    result.failures.sort(key=lambda failure: order[failure.split(":")[0]])
-
-    index = target / "index.html"
-    if result.built or result.failures or not index.exists():
-        done = [a for a in pages if (target / f"{a.name}.html").exists()]
-        _write_atomic(index, render_index(done, page or _page_facts(service, year, extracts)))
-    result.index = index
-    _write_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
-    return result
+        plan.page = _page_facts(service, year, extracts)
+    return plan
 
 
 class Kernel:
@@ -239,39 +273,42 @@ def render_appendix(
     return html
 
 
-def _render_all(todo: list, service: str, year: int, db_path: Path, page: dict):
-    """Render the pages in `todo` on up to WORKERS kernels at once (one per core, each kept for
-    its share of the pages); yield (appendix, path, key, html, error, seconds) as each finishes."""
+def _render_all(jobs: list[tuple], db_path: Path):
+    """Render the pages of `jobs` ((plan, appendix, path, key), of one or many service-years) on up
+    to WORKERS kernels at once, each kept for its share of the pages; yield (job, html, error,
+    seconds) as each finishes."""
     import queue
     import threading
 
-    if not todo:
+    if not jobs:
         return
-    workers = max(1, min(WORKERS, len(todo)))
+    workers = max(1, min(WORKERS, len(jobs)))
     kernels = [Kernel() for _ in range(workers)]  # booting while papermill and nbconvert import
-    jobs: queue.Queue = queue.Queue()
-    for job in todo:
-        jobs.put(job)
+    waiting: queue.Queue = queue.Queue()
+    for job in jobs:
+        waiting.put(job)
     done: queue.Queue = queue.Queue()
 
     def work(kernel: Kernel) -> None:
         while True:
             try:
-                appendix, html_path, key = jobs.get_nowait()
+                job = waiting.get_nowait()
             except queue.Empty:
                 return
+            plan, appendix = job[0], job[1]
             started = time.perf_counter()
             try:
-                html, error = render_appendix(appendix, service, year, db_path, page, kernel=kernel), None
+                html = render_appendix(appendix, plan.service, plan.year, db_path, plan.page, kernel=kernel)
+                error = None
             except Exception as exc:
                 html, error = None, exc
-            done.put((appendix, html_path, key, html, error, time.perf_counter() - started))
+            done.put((job, html, error, time.perf_counter() - started))
 
     threads = [threading.Thread(target=work, args=(k,), daemon=True) for k in kernels]
     try:
         for thread in threads:
             thread.start()
-        for _ in todo:
+        for _ in jobs:
             yield done.get()
     finally:
         for thread in threads:
@@ -311,7 +348,7 @@ def build_all(
     force: bool = False,
     progress: Callable[[str], None] = print,
 ) -> AllReportsResult:
-    """Build every service and year that has data (each report on one kernel per core), collect
+    """Build every service and year that has data (all pages on one pool of kernels, one per core), collect
     every failure rather than stopping at the first, and write the top-level outputs/index.html."""
     db_path = Path(db_path or config.db_path()).resolve()
     out_dir = out_dir or config.OUTPUTS_DIR
@@ -319,31 +356,33 @@ def build_all(
         wanted = {slug: years_with_data(con, slug) for slug in config.services()}
         extracts = [x for slug in wanted for x in _extracts(con, slug)]
     result = AllReportsResult()
-    listing = []
+    plans = []
     for slug, years in wanted.items():
-        svc = config.service(slug)
-        entry = {"name": svc.name, "years": []}
         for year in years:
             try:
-                one = build_report(slug, year, db_path, out_dir, force=force, progress=progress)
+                plans.append(_plan(slug, year, db_path, out_dir, force, progress))
             except Exception as exc:  # a report that cannot start must not stop the others
                 result.failures.append(f"{slug} {year}: {_first_line(exc)}")
-                continue
-            result.built += len(one.built)
-            result.up_to_date += len(one.up_to_date)
-            result.failures += [f"{slug} {year}: {failure}" for failure in one.failures]
-            folder = out_dir / str(year) / slug
-            pages = [a for a in appendices() if (folder / f"{a.name}.html").exists()]
-            entry["years"].append(
-                {
-                    "label": periods.reporting_year(svc, year).long_label,
-                    "href": f"{year}/{slug}/index.html",
-                    "pages": [{"href": f"{year}/{slug}/{a.name}.html", "title": a.title} for a in pages],
-                }
-            )
-        listing.append(entry)
+    # One pool of kernels for every page of every report: start-up and imports are paid once.
+    for job, html, error, seconds in _render_all([job for plan in plans for job in plan.jobs()], db_path):
+        job[0].store(job, html, error, seconds, progress)
+    listing = {slug: {"name": config.service(slug).name, "years": []} for slug in wanted}
+    for plan in plans:
+        one = plan.close()
+        result.built += len(one.built)
+        result.up_to_date += len(one.up_to_date)
+        result.failures += [f"{plan.service} {plan.year}: {failure}" for failure in one.failures]
+        pages = [a for a in appendices() if (plan.target / f"{a.name}.html").exists()]
+        slug, year = plan.service, plan.year
+        listing[slug]["years"].append(
+            {
+                "label": periods.reporting_year(config.service(slug), year).long_label,
+                "href": f"{year}/{slug}/index.html",
+                "pages": [{"href": f"{year}/{slug}/{a.name}.html", "title": a.title} for a in pages],
+            }
+        )
     result.index = out_dir / "index.html"
-    _write_atomic(result.index, render_reports_index(listing, extracts))
+    _write_atomic(result.index, render_reports_index(list(listing.values()), extracts))
     return result
 
 
