@@ -23,7 +23,7 @@ def _find_project_root() -> Path:
 
 PROJECT_ROOT = _find_project_root()
 RAW_DIR = PROJECT_ROOT / "data" / "raw"
-SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
+SAMPLE_DIR = Path(os.environ.get("SENDIASS_SAMPLE_DIR", PROJECT_ROOT / "data" / "sample"))
 PROCESSED_DIR = PROJECT_ROOT / "data" / "processed"
 OUTPUTS_DIR = PROJECT_ROOT / "outputs"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"

@@ -65,6 +65,11 @@ def _targets(name: str) -> dict:
     return yaml.safe_load((TARGETS_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
 
 
+def scale_presets() -> dict[str, dict[str, int]]:
+    """The named sizes `sendiass sample --scale` offers (sample_targets/scale.yaml)."""
+    return _targets("scale")["presets"]
+
+
 def _seed(*parts) -> int:
     text = "sendiass-sample:" + ":".join(str(p) for p in parts)
     return int(hashlib.sha256(text.encode()).hexdigest()[:16], 16)
