@@ -100,21 +100,27 @@ def map_labels(raw: pl.DataFrame, name: str) -> pl.DataFrame:
     """Map `raw` (columns raw_label, on, plus any others kept as they are) onto taxonomy `name`:
     adds label (or "Unmapped"), code and list (the list in force on the date `on`)."""
     lookup = taxonomy(name)
-    keyed = raw.with_row_index("__i").with_columns(__key=label_key_expr(pl.col("raw_label")))
-    matched = keyed.join(lookup, left_on="__key", right_on="key", how="inner").filter(
-        pl.col("on").is_between(pl.col("valid_from"), pl.col("valid_until"))
+    # A label's mapping depends only on its text and date: map each distinct pair once (a few
+    # thousand), not each of the millions of labels a large export has.
+    pairs = raw.select("raw_label", "on").unique().with_columns(__key=label_key_expr(pl.col("raw_label")))
+    matched = (
+        pairs.join(lookup, left_on="__key", right_on="key", how="inner")
+        .filter(pl.col("on").is_between(pl.col("valid_from"), pl.col("valid_until")))
+        .select("raw_label", "on", "label", "code", "list")
     )
     lists = lookup.select("list", "valid_from", "valid_until").unique(maintain_order=True)
-    in_force = keyed.join_where(
+    in_force = pairs.join_where(
         lists, pl.col("on") >= pl.col("valid_from"), pl.col("on") <= pl.col("valid_until")
-    ).select("__i", pl.col("list").alias("__list"))
-    return (
-        keyed.join(matched.select("__i", "label", "code", "list"), on="__i", how="left")
-        .join(in_force, on="__i", how="left")
-        .with_columns(
+    ).select("raw_label", "on", pl.col("list").alias("__list"))
+    on = ["raw_label", "on"]
+    mapped = (
+        pairs.join(matched, on=on, how="left", nulls_equal=True)
+        .join(in_force, on=on, how="left", nulls_equal=True)
+        .select(
+            *on,
             pl.col("label").fill_null(UNMAPPED),
+            "code",
             pl.col("list").fill_null(pl.col("__list")),
         )
-        .sort("__i")
-        .drop("__i", "__key", "__list")
     )
+    return raw.join(mapped, on=on, how="left", nulls_equal=True, maintain_order="left")

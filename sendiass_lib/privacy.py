@@ -10,18 +10,18 @@ loads get new pseudonyms; sharing it lets others re-identify ids they already ho
 from __future__ import annotations
 
 import hashlib
-import hmac
 import itertools
 import os
 import re
 import secrets
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import yaml
 
-from . import config
+from . import config, db
 
 KEY_NAME = "SENDIASS_PSEUDONYM_KEY"
 AGE_BANDS = config.PACKAGE_DIR / "taxonomies" / "age_bands.yaml"
@@ -62,11 +62,33 @@ def pseudonymise(ids: pl.Series, service: str) -> pl.Series:
     distinct = ids.drop_nulls().unique()
     if distinct.is_empty():  # no ids: no key needed (and no .env written)
         return ids.cast(pl.String)
-    key = pseudonym_key()
-    hashed = [
-        hmac.new(key, f"{service}:{value}".encode(), hashlib.sha256).hexdigest()[:16] for value in distinct
-    ]
-    return ids.replace_strict(distinct, pl.Series(hashed, dtype=pl.String), default=None)
+    hashed = keyed_hashes(distinct.cast(pl.String), f"{service}:", pseudonym_key())
+    return ids.replace_strict(distinct, hashed, default=None)
+
+
+def keyed_hashes(values: pl.Series, prefix: str, key: bytes) -> pl.Series:
+    """The first 16 hex digits of HMAC-SHA256(key, prefix + value) for each value.
+
+    DuckDB computes it (SHA-256 over the two HMAC pads, RFC 2104), vectorised: Python's hmac took
+    ~5 s per million ids, DuckDB under 1 s."""
+    block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
+    pads = {"inner": bytes(b ^ 0x36 for b in block), "outer": bytes(b ^ 0x5C for b in block)}
+    con = _hasher().cursor()
+    db.register(con, "ids", pl.DataFrame({"value": values}))
+    try:
+        hashed = con.execute(
+            "SELECT sha256($outer || unhex(sha256($inner || encode($prefix || value))))[:16] FROM ids",
+            {**pads, "prefix": prefix},
+        ).fetchall()  # (a relation handed to polars would leave DuckDB printing "leaked" at exit)
+    finally:
+        con.close()
+    return pl.Series(values.name, [h for (h,) in hashed], dtype=pl.String)
+
+
+@cache
+def _hasher() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for keyed_hashes, opened once (opening one costs ~40 ms a file)."""
+    return duckdb.connect()
 
 
 @cache
@@ -103,22 +125,31 @@ def redact(text: pl.Series, names: list[pl.Series] | None = None) -> pl.Series:
     )
     if not names:
         return out
-    rows = []
-    for note, *row_names in zip(out, *names, strict=True):
-        if note is not None:
-            for word in _name_words(row_names):
+    # Only rows with text need their names looked for (most rows of an export have no notes).
+    at = out.is_not_null().arg_true()
+    redacted = []
+    for note, *row_names in zip(out.gather(at), *[n.gather(at) for n in names], strict=True):
+        lowered = note.lower()
+        for word in _name_words(row_names):
+            if word.lower() in lowered:  # cheap test first: the regex only where the word occurs
                 note = re.sub(rf"(?i)\b{re.escape(word)}\b", "[name]", note)
-            note = re.sub(r"\[name\](?:\s+\[name\])+", "[name]", note)  # "Jane Smith": one [name]
-        rows.append(note)
-    return pl.Series(text.name, rows, dtype=pl.String)
+        note = re.sub(r"\[name\](?:\s+\[name\])+", "[name]", note)  # "Jane Smith": one [name]
+        redacted.append(note)
+    return out.scatter(at, pl.Series(redacted, dtype=pl.String)) if redacted else out
 
 
 def _name_words(cells: list[str | None]) -> list[str]:
     """Words of a row's name cells long enough to be names ('Jane Smith-Jones' -> Jane, Smith-Jones,
     Smith, Jones), longest first so 'Smith-Jones' goes before 'Smith'."""
-    words = set()
-    for cell in cells:
-        for word in re.findall(r"[A-Za-z][A-Za-z'-]+", cell or ""):
-            words.add(word)
-            words.update(part for part in re.split(r"[-']", word) if len(part) > 1)
+    words = set().union(*(_cell_words(cell) for cell in cells if cell))
     return sorted(words, key=len, reverse=True)
+
+
+@lru_cache(maxsize=2**16)
+def _cell_words(cell: str) -> frozenset[str]:
+    """The name words of one cell (cached: the same names recur across a client's records)."""
+    words = set()
+    for word in re.findall(r"[A-Za-z][A-Za-z'-]+", cell):
+        words.add(word)
+        words.update(part for part in re.split(r"[-']", word) if len(part) > 1)
+    return frozenset(words)

@@ -277,6 +277,40 @@ def test_unusable_file_during_rebuild_keeps_the_previous_database(tmp_path, monk
         assert con.execute("SELECT involvement_id FROM involvements").fetchall() == [("A1",)]
 
 
+@pytest.mark.parametrize("batch_rows", [1, 1_000_000])
+def test_rebuild_in_shared_transactions_reports_every_bad_file_and_keeps_the_old_database(
+    tmp_path, monkeypatch, batch_rows
+):
+    from sendiass_lib import config
+    from sendiass_lib.ingest import build as build_module
+
+    monkeypatch.setattr(build_module, "BATCH_ROWS", batch_rows)  # a commit after every file, or one
+    raw = tmp_path / "raw"
+    (raw / "worcs").mkdir(parents=True)
+    write_extract(raw / "worcs", "involvements_1.csv", [GOOD])
+    monkeypatch.setattr(config, "RAW_DIR", raw)
+    db_path = tmp_path / "d.duckdb"
+    build(db_path, source="raw", today=TODAY)
+    write_extract(raw / "worcs", "involvements_2.csv", [["B1", "05/02/2024", "", "", ""]])
+    (raw / "worcs" / "involvements_3.csv").write_bytes(b"")
+    write_extract(raw / "worcs", "involvements_4.csv", [["C1", "06/02/2024", "", "", ""]])
+    (raw / "worcs" / "involvements_5.csv").write_bytes(b"")
+    (raw / "worcs" / "involvements_1.csv").unlink()  # a removed file: a rebuild
+    report = build(db_path, source="raw", today=TODAY)
+    assert report.rebuilt and len(report.failures) == 2
+    assert [r.file_name for r in report.results] == ["involvements_2.csv", "involvements_4.csv"]
+    with db.connect(db_path) as con:
+        assert con.execute("SELECT involvement_id FROM involvements").fetchall() == [("A1",)]
+    (raw / "worcs" / "involvements_3.csv").unlink()
+    (raw / "worcs" / "involvements_5.csv").unlink()
+    assert not build(db_path, source="raw", today=TODAY).failures
+    with db.connect(db_path) as con:
+        assert con.execute("SELECT involvement_id FROM involvements ORDER BY 1").fetchall() == [
+            ("B1",),
+            ("C1",),
+        ]
+
+
 def test_each_case_ref_is_stored_once_per_service_after_any_sequence_of_loads(tmp_path, con):
     load(con, write_extract(tmp_path, "involvements_1.csv", [GOOD, ["A2", "06/01/2024", "", "", ""]]))
     load(con, write_extract(tmp_path, "involvements_2.csv", [GOOD, ["A3", "07/01/2024", "", "", ""]]))

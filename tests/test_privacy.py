@@ -1,5 +1,7 @@
 """Personal data: pseudonyms, age bands and redaction (docs/privacy.md)."""
 
+import hashlib
+import hmac
 from datetime import date
 
 import polars as pl
@@ -127,3 +129,10 @@ def test_a_load_keeps_no_personal_value_anywhere_in_the_database(tmp_path):
         "WR1 2AB",
     ]:
         assert value.encode() not in data and value not in dump, value
+
+
+@pytest.mark.parametrize("key", [b"k" * 64, b"short key", b"x" * 100])
+def test_keyed_hash_is_hmac_sha256_of_prefix_and_value(key):
+    values = pl.Series("id", ["C0001", "Zoë-7", "", "C0001"])
+    expected = [hmac.new(key, f"worcs:{v}".encode(), hashlib.sha256).hexdigest()[:16] for v in values]
+    assert privacy.keyed_hashes(values, "worcs:", key).to_list() == expected

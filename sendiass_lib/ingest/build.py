@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +26,7 @@ from .load import LoadResult, file_sha256, load_file
 
 EXTRACT_SUFFIXES = {".csv", ".xlsx", ".txt"}
 SOURCES = ("auto", "raw", "sample")
+BATCH_ROWS = 200_000  # rows a rebuild loads per transaction (see _load_all)
 
 
 @dataclass(frozen=True)
@@ -120,12 +122,14 @@ def build(
     tmp.unlink(missing_ok=True)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     con = db.connect(tmp, read_only=False)
-    con.execute("INSERT INTO meta VALUES ('ingest_fingerprint', ?)", [fingerprint])
-    _load_all(con, plan, report, today, progress)
-    con.close()
-    if report.failures:
-        tmp.unlink(missing_ok=True)
-    else:
+    try:
+        con.execute("INSERT INTO meta VALUES ('ingest_fingerprint', ?)", [fingerprint])
+        _load_all(con, plan, report, today, progress, batch_rows=BATCH_ROWS)
+    finally:
+        con.close()
+        if report.failures or sys.exc_info()[0]:
+            tmp.unlink(missing_ok=True)
+    if not report.failures:
         os.replace(tmp, db_path)
     return report
 
@@ -146,16 +150,37 @@ def _plan(source: str, report: BuildReport) -> list[Planned]:
     return plan
 
 
-def _load_all(con, plan, report: BuildReport, today, progress) -> None:
+def _load_all(con, plan, report: BuildReport, today, progress, batch_rows: int = 0) -> None:
+    """Load each planned file: in its own transaction, or with `batch_rows` (a new database, kept
+    only if every file loads) in shared ones of about that many rows: a commit per small file cost
+    more than loading it, and one transaction for everything held it all in memory."""
+    batched, open_batch = 0, False
     for item in plan:
+        if batch_rows and not open_batch:
+            con.execute("BEGIN TRANSACTION")
+            open_batch = True
         try:
-            result = load_file(con, item.path, item.service, item.kind, today=today, sha256=item.sha256)
+            result = load_file(
+                con,
+                item.path,
+                item.service,
+                item.kind,
+                today=today,
+                sha256=item.sha256,
+                own_transaction=not batch_rows,
+            )
         except ExtractError as exc:
             report.failures.append(str(exc))
             continue
         report.results.append(result)
         if progress:
             progress(f"{item.service}: {result.summary()}")
+        batched += result.rows_in
+        if open_batch and batched >= batch_rows:
+            con.execute("COMMIT")
+            batched, open_batch = 0, False
+    if open_batch:
+        con.execute("COMMIT")
 
 
 def _extracts(folder: Path | None) -> list[Path]:

@@ -119,8 +119,12 @@ def load_file(
     kind: str,
     today: date | None = None,
     sha256: str | None = None,
+    own_transaction: bool = True,
 ) -> LoadResult:
-    """Load one extract in one transaction; an unusable file raises ExtractError, writing nothing."""
+    """Load one extract in one transaction; an unusable file raises ExtractError, writing nothing.
+
+    With own_transaction=False the caller holds the transaction (a rebuild loads every file in
+    one: committing each small file cost more than loading it) and rolls it back on an error."""
     config.service(service)  # an unknown service fails here, naming the valid ones
     spec = contract(kind)
     sha = sha256 or file_sha256(path)  # callers that already hashed the file pass it in
@@ -155,7 +159,8 @@ def load_file(
         )
 
     columns = [c.store_as for c in spec.columns if not c.is_label]
-    con.execute("BEGIN TRANSACTION")
+    if own_transaction:
+        con.execute("BEGIN TRANSACTION")
     try:
         result.load_id = con.execute(
             """INSERT INTO loads (service, kind, file_name, sha256, is_sample, loaded_at,
@@ -190,9 +195,11 @@ def load_file(
             _store_ratings(con, spec, service, result.load_id, headers.questions)
         if checked.labels is not None:
             _store_labels(con, spec, service, result.load_id, checked.labels)
-        con.execute("COMMIT")
+        if own_transaction:
+            con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        if own_transaction:
+            con.execute("ROLLBACK")
         raise
     finally:
         con.unregister("new_rejects")
