@@ -24,6 +24,7 @@ from .readers import read_extract
 from .validate import validate
 
 log = logging.getLogger(__name__)
+LABEL_SLICE = 500_000  # label rows per INSERT (see _store_labels)
 
 
 @dataclass
@@ -85,15 +86,16 @@ def _store_labels(con, spec, service: str, load_id: int, labels) -> None:
     """The loaded rows' labels, replacing any earlier labels of the same records."""
     key = spec.natural_key[0]
     _drop_earlier_versions(con, spec.labels_table, service, (key,))
-    db.register(con, "new_labels", labels)
-    try:
-        con.execute(
-            f"INSERT INTO {spec.labels_table} SELECT ?, {key}, field, raw_label, label, code, list, ? "
-            "FROM new_labels",
-            [service, load_id],
-        )
-    finally:
-        con.unregister("new_labels")
+    for part in labels.iter_slices(LABEL_SLICE):  # in slices: one insert of millions held ~0.5 GB more
+        db.register(con, "new_labels", part)
+        try:
+            con.execute(
+                f"INSERT INTO {spec.labels_table} SELECT ?, {key}, field, raw_label, label, code, list, ? "
+                "FROM new_labels",
+                [service, load_id],
+            )
+        finally:
+            con.unregister("new_labels")
 
 
 def file_sha256(path: Path) -> str:

@@ -57,15 +57,18 @@ def read_extract(path: Path, is_header: Callable[[list[str]], bool]) -> RawExtra
 def read_csv(path: Path) -> RawExtract:
     """A CSV extract: the first line is the header; ROW is the 1-based data row."""
     data, encoding = utf8_bytes(path.read_bytes(), path.name)
-    if not data.strip():
+    body = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0  # polars skips a BOM
+    if not data[body : body + 4096].strip() and not data[body:].strip():  # (copies only a blank file)
         raise ExtractError(f"{path.name}: the file is empty")
-    # Only the header line is looked at in Python: a million-row file is never split into lines.
-    header_line = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")
+    # Only the header line is looked at in Python: a million-row file is never split or copied.
+    end = data.find(b"\n")
+    header_line = data[body : end if end >= 0 else len(data)].rstrip(b"\r").decode("utf-8")
     separator = max((",", ";", "\t"), key=header_line.count)
     try:
         rows = pl.read_csv(data, separator=separator, infer_schema=False, has_header=True)
     except pl.exceptions.PolarsError:
         rows = _read_malformed_csv(data, separator, path.name)
+    del data  # the file's bytes are not needed past here: free them before the cells are trimmed
     if not rows.height:
         raise ExtractError(f"{path.name}: the file has a header row but no data rows")
     # Headers as written (polars renames duplicates), read by the csv module's quoting rules.
@@ -73,20 +76,14 @@ def read_csv(path: Path) -> RawExtract:
     cells = [name for name in rows.columns if name != EXTRA]
     if len(headers) != len(cells):  # a header cell with a line break in it: trust polars
         headers = [h.strip() for h in cells]
-    extra = [pl.col(EXTRA)] if EXTRA in rows.columns else []
-    rows = rows.select(
-        pl.int_range(1, pl.len() + 1, dtype=pl.Int32).alias(ROW),
-        *_cells(rows.drop(EXTRA, strict=False)),
-        *extra,
-    )
-    return RawExtract(headers=headers, rows=rows, encoding=encoding)
+    return RawExtract(headers=headers, rows=_numbered(_as_cells(rows), first_row=1), encoding=encoding)
 
 
 def _read_malformed_csv(data: bytes, separator: str, name: str) -> pl.DataFrame:
     """The slow, careful path for a CSV polars refuses: rows with more cells than the header keep
     the header's width and count their extra cells (they are rejected, not lost); an unclosed
     quote makes row boundaries unknowable, so the file is refused with the line it starts on."""
-    reader = csv.reader(io.StringIO(data.decode("utf-8")), delimiter=separator, strict=True)
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=separator, strict=True)
     try:
         header, *body = list(reader)
     except csv.Error as exc:
@@ -124,37 +121,52 @@ def read_xlsx(path: Path, is_header: Callable[[list[str]], bool]) -> RawExtract:
     if not data.height:
         raise ExtractError(f"{path.name}: the worksheet has a header row but no data rows")
     first_row = at + 2  # worksheet rows are 1-based and the data start below the header
-    rows = data.select(
-        pl.int_range(first_row, first_row + pl.len(), dtype=pl.Int32).alias(ROW), *_cells(data)
+    return RawExtract(headers=headers, rows=_numbered(_as_cells(data), first_row), encoding="xlsx")
+
+
+def _as_cells(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every column (but EXTRA) as trimmed text named by position; empty cells become null. One
+    column at a time, so a large file is never held twice over."""
+    names = [name for name in frame.columns if name != EXTRA]
+    for name in names:
+        frame = frame.with_columns(pl.col(name).cast(pl.String).str.strip_chars().replace("", None))
+    return frame.rename({name: column(i) for i, name in enumerate(names)})
+
+
+def _numbered(frame: pl.DataFrame, first_row: int) -> pl.DataFrame:
+    """ROW (the row number a user sees for the first data row, then on) as the first column."""
+    return frame.insert_column(
+        0, pl.int_range(first_row, first_row + frame.height, dtype=pl.Int32, eager=True).alias(ROW)
     )
-    return RawExtract(headers=headers, rows=rows, encoding="xlsx")
-
-
-def _cells(frame: pl.DataFrame) -> list[pl.Expr]:
-    """Every column as trimmed text named by position; empty cells become null."""
-    return [
-        pl.col(name).cast(pl.String).str.strip_chars().replace("", None).alias(column(i))
-        for i, name in enumerate(frame.columns)
-    ]
 
 
 def utf8_bytes(data: bytes, name: str) -> tuple[bytes, str]:
-    """The file as UTF-8 bytes without a BOM, and the encoding it was in: BOM first, then UTF-8,
-    then Windows-1252. UTF-8 input is checked but not copied through a str."""
-    if data.startswith(codecs.BOM_UTF8):
-        data, encoding = data[len(codecs.BOM_UTF8) :], "utf-8-sig"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    """The file as UTF-8 bytes (a UTF-8 BOM kept: the CSV reader skips it), and the encoding it was
+    in: BOM first, then UTF-8, then Windows-1252. UTF-8 input is checked in slices, never copied:
+    a 250 MB export would otherwise be held two or three times over."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16").encode("utf-8"), "utf-16"
-    else:
-        encoding = "utf-8"
-    try:
-        data.decode("utf-8")
+    encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+    if _is_utf8(data):
         return data, encoding
-    except UnicodeDecodeError:
-        pass
+    if encoding == "utf-8-sig":
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         return data.decode("cp1252").encode("utf-8"), "cp1252"
     except UnicodeDecodeError:
         raise ExtractError(
             f"{name}: unreadable encoding (not UTF-8 or Windows-1252); save it as CSV UTF-8"
         ) from None
+
+
+def _is_utf8(data: bytes, slice_bytes: int = 1 << 24) -> bool:
+    """Whether `data` is valid UTF-8, decoded a slice at a time (never the whole file as one str)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(view), slice_bytes):
+            decoder.decode(view[start : start + slice_bytes])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
