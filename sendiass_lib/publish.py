@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -109,7 +110,8 @@ def build_report(
 ) -> ReportResult:
     """Build every appendix for one service and year, plus its index page; see the module docstring."""
     db_path = Path(db_path or config.db_path()).resolve()  # the kernels run in notebooks/
-    plan = _plan(service, year, db_path, out_dir or config.OUTPUTS_DIR, force, progress)
+    with db.connect(db_path) as con:
+        plan = _plan(con, service, year, out_dir or config.OUTPUTS_DIR, force, progress)
     for job, html, error, seconds in _render_all(plan.jobs(), db_path):
         plan.store(job, html, error, seconds, progress)
     return plan.close()
@@ -162,12 +164,11 @@ class _Plan:
         return result
 
 
-def _plan(service: str, year: int, db_path: Path, out_dir: Path, force: bool, progress) -> _Plan:
+def _plan(con, service: str, year: int, out_dir: Path, force: bool, progress) -> _Plan:
     """Check the request, then sort the service-year's pages into up to date and to render."""
-    with db.connect(db_path) as con:
-        check_request(con, service, year)
-        extracts = _extracts(con, service)
-        pages = [a for a in appendices() if has_data(con, service, year, a.requires)]
+    check_request(con, service, year)
+    extracts = _extracts(con, service)
+    pages = [a for a in appendices() if has_data(con, service, year, a.requires)]
     target = out_dir / str(year) / service
     target.mkdir(parents=True, exist_ok=True)
     manifest_path = target / MANIFEST
@@ -352,17 +353,17 @@ def build_all(
     every failure rather than stopping at the first, and write the top-level outputs/index.html."""
     db_path = Path(db_path or config.db_path()).resolve()
     out_dir = out_dir or config.OUTPUTS_DIR
+    result = AllReportsResult()
+    plans = []
     with db.connect(db_path) as con:
         wanted = {slug: years_with_data(con, slug) for slug in config.services()}
         extracts = [x for slug in wanted for x in _extracts(con, slug)]
-    result = AllReportsResult()
-    plans = []
-    for slug, years in wanted.items():
-        for year in years:
-            try:
-                plans.append(_plan(slug, year, db_path, out_dir, force, progress))
-            except Exception as exc:  # a report that cannot start must not stop the others
-                result.failures.append(f"{slug} {year}: {_first_line(exc)}")
+        for slug, years in wanted.items():
+            for year in years:
+                try:
+                    plans.append(_plan(con, slug, year, out_dir, force, progress))
+                except Exception as exc:  # a report that cannot start must not stop the others
+                    result.failures.append(f"{slug} {year}: {_first_line(exc)}")
     # One pool of kernels for every page of every report: start-up and imports are paid once.
     for job, html, error, seconds in _render_all([job for plan in plans for job in plan.jobs()], db_path):
         job[0].store(job, html, error, seconds, progress)
@@ -382,8 +383,17 @@ def build_all(
             }
         )
     result.index = out_dir / "index.html"
-    _write_atomic(result.index, render_reports_index(list(listing.values()), extracts))
+    # Rewritten only when what it lists or links changed (it shows when it was built).
+    listed = _digest(json.dumps([list(listing.values()), extracts, _code_fingerprint()]).encode())
+    stamp = out_dir / MANIFEST
+    if result.built or result.failures or not result.index.exists() or _read(stamp) != listed:
+        _write_atomic(result.index, render_reports_index(list(listing.values()), extracts))
+        _write_atomic(stamp, listed)
     return result
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.exists() else None
 
 
 def render_reports_index(services: list[dict], extracts: list[dict]) -> str:
@@ -436,6 +446,7 @@ def _extracts(con, service: str) -> list[dict]:
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
+@cache
 def _code_fingerprint() -> str:
     """Hash of the library (code, data files, templates) and the locked dependency set."""
     digest = hashlib.sha256(__version__.encode())
