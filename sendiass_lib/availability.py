@@ -11,9 +11,15 @@ def years_with_data(con: duckdb.DuckDBPyConnection, service: str) -> list[int]:
     """Reporting years (YEAR values) in which the service has at least one involvement, from the
     service's `reports_from` year on (earlier years hold only cases carried into the first)."""
     svc = config.service(service)
-    days = con.execute("SELECT DISTINCT opened_on FROM involvements WHERE service = ?", [service]).fetchall()
-    years = {periods.reporting_year_of(svc, day) for (day,) in days}
-    return sorted(y for y in years if svc.reports_from is None or y >= svc.reports_from)
+    month, day = periods.parse_start(svc.reporting_year)
+    # periods.reporting_year_of in SQL: a day before the start day belongs to the year before.
+    found = con.execute(
+        """SELECT DISTINCT year(opened_on) - CASE WHEN month(opened_on) < $month
+                  OR (month(opened_on) = $month AND day(opened_on) < $day) THEN 1 ELSE 0 END
+           FROM involvements WHERE service = $service""",
+        {"service": service, "month": month, "day": day},
+    ).fetchall()
+    return sorted(y for (y,) in found if svc.reports_from is None or y >= svc.reports_from)
 
 
 def has_data(con: duckdb.DuckDBPyConnection, service: str, year: int, requires: dict) -> bool:
@@ -24,17 +30,17 @@ def has_data(con: duckdb.DuckDBPyConnection, service: str, year: int, requires: 
     An appendix that declares nothing needs only the year's involvements."""
     period = periods.reporting_year(config.service(service), year)
     if fields := requires.get("labels"):
-        query = """SELECT count(*) FROM involvement_labels l
+        query = """SELECT 1 FROM involvement_labels l
                    JOIN involvements i USING (service, involvement_id)
                    WHERE l.service = ? AND i.opened_on BETWEEN ? AND ? AND list_contains(?, l.field)"""
         params = [service, period.start, period.end, list(fields)]
     elif (table := requires.get("table")) and (year_column := requires.get("year")):
-        query = f"SELECT count(*) FROM {table} WHERE service = ? AND {year_column} = ?"
+        query = f"SELECT 1 FROM {table} WHERE service = ? AND {year_column} = ?"
         params = [service, year]
     elif table:
         date_column = requires["date"]
-        query = f"SELECT count(*) FROM {table} WHERE service = ? AND {date_column} BETWEEN ? AND ?"
+        query = f"SELECT 1 FROM {table} WHERE service = ? AND {date_column} BETWEEN ? AND ?"
         params = [service, period.start, period.end]
     else:
         return year in years_with_data(con, service)
-    return con.execute(query, params).fetchall()[0][0] > 0
+    return con.execute(f"SELECT EXISTS ({query})", params).fetchall()[0][0]  # stops at the first row

@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS involvements (
     load_id INTEGER NOT NULL
     -- One row per (service, involvement_id): the loader rejects repeated ids within a file and
     -- replaces earlier rows across files. Not a PRIMARY KEY: its index made a 1M-row load 6x
-    -- slower (bench/ingest.py), and the loader is the only writer. The same holds below.
+    -- slower (bench/suite.py, ingest rows), and the loader is the only writer. The same holds below.
 );
 CREATE TABLE IF NOT EXISTS involvement_labels (
     service VARCHAR NOT NULL,

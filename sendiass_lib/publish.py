@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,9 +73,16 @@ class ReportResult:
 
 
 def appendices(notebooks_dir: Path | None = None) -> list[Appendix]:
-    """Notebooks that publish as appendices, in their metadata order."""
+    """Notebooks that publish as appendices, in their metadata order (read again only when a
+    notebook changed: a national build asks once per service-year)."""
+    paths = sorted((notebooks_dir or config.NOTEBOOKS_DIR).glob("*.ipynb"))
+    return list(_appendices(tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in paths)))
+
+
+@lru_cache(maxsize=8)
+def _appendices(stamped: tuple[tuple[Path, int, int], ...]) -> list[Appendix]:
     found = []
-    for path in sorted((notebooks_dir or config.NOTEBOOKS_DIR).glob("*.ipynb")):
+    for path, _, _ in stamped:
         meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("sendiass")
         if meta:
             found.append(
@@ -168,7 +175,8 @@ def _plan(con, service: str, year: int, out_dir: Path, force: bool, progress) ->
     """Check the request, then sort the service-year's pages into up to date and to render."""
     check_request(con, service, year)
     extracts = _extracts(con, service)
-    pages = [a for a in appendices() if has_data(con, service, year, a.requires)]
+    # check_request found involvements in the year: enough for a page that requires nothing more.
+    pages = [a for a in appendices() if not a.requires or has_data(con, service, year, a.requires)]
     target = out_dir / str(year) / service
     target.mkdir(parents=True, exist_ok=True)
     manifest_path = target / MANIFEST
@@ -461,6 +469,7 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+@cache
 def _git_commit() -> str | None:
     try:
         out = subprocess.run(
