@@ -136,8 +136,9 @@ def redact(text: pl.Series, names: list[pl.Series] | None = None) -> pl.Series:
         lowered = note.lower()
         for word in _name_words(row_names):
             if word.lower() in lowered:  # cheap test first: the regex only where the word occurs
-                note = re.sub(rf"(?i)\b{re.escape(word)}\b", "[name]", note)
-        note = re.sub(r"\[name\](?:\s+\[name\])+", "[name]", note)  # "Jane Smith": one [name]
+                note = _word_pattern(word).sub("[name]", note)
+        if note.count("[name]") > 1:
+            note = _REPEATED_NAME.sub("[name]", note)  # "Jane Smith": one [name]
         redacted.append(note)
     return out.scatter(at, pl.Series(redacted, dtype=pl.String)) if redacted else out
 
@@ -147,6 +148,15 @@ def _name_words(cells: list[str | None]) -> list[str]:
     Smith, Jones), longest first so 'Smith-Jones' goes before 'Smith'."""
     words = set().union(*(_cell_words(cell) for cell in cells if cell))
     return sorted(words, key=len, reverse=True)
+
+
+_REPEATED_NAME = re.compile(r"\[name\](?:\s+\[name\])+")
+
+
+@lru_cache(maxsize=2**16)
+def _word_pattern(word: str) -> re.Pattern:
+    """The whole word, in any case, compiled once (re's own cache holds only 512 patterns)."""
+    return re.compile(rf"(?i)\b{re.escape(word)}\b")
 
 
 @lru_cache(maxsize=2**16)
