@@ -199,13 +199,19 @@ def test_kind_comes_from_the_start_of_the_file_name(tmp_path):
     assert kind_of(tmp_path / "export.csv") is None
 
 
-def test_data_loads_raw_folder_instead_of_sample(tmp_path, monkeypatch):
+@pytest.fixture
+def raw_worcs(tmp_path, monkeypatch):
+    """An empty data/raw/worcs/ that `sendiass data` reads (config.RAW_DIR pointed at it)."""
     from sendiass_lib import config
 
     raw = tmp_path / "raw"
     (raw / "worcs").mkdir(parents=True)
-    write_extract(raw / "worcs", "involvements_2024.csv", [GOOD])
     monkeypatch.setattr(config, "RAW_DIR", raw)
+    return raw / "worcs"
+
+
+def test_data_loads_raw_folder_instead_of_sample(tmp_path, raw_worcs):
+    write_extract(raw_worcs, "involvements_2024.csv", [GOOD])
     report = build(tmp_path / "d.duckdb", today=TODAY)
     assert report.sources == {"bucks": "sample", "herefs": "sample", "worcs": "raw"}
     with db.connect(tmp_path / "d.duckdb") as con:
@@ -218,14 +224,9 @@ def test_data_loads_raw_folder_instead_of_sample(tmp_path, monkeypatch):
         )
 
 
-def test_data_rebuilds_when_a_loaded_file_is_removed(tmp_path, monkeypatch):
-    from sendiass_lib import config
-
-    raw = tmp_path / "raw"
-    (raw / "worcs").mkdir(parents=True)
-    write_extract(raw / "worcs", "involvements_1.csv", [GOOD])
-    second = write_extract(raw / "worcs", "involvements_2.csv", [["B1", "05/02/2024", "", "", ""]])
-    monkeypatch.setattr(config, "RAW_DIR", raw)
+def test_data_rebuilds_when_a_loaded_file_is_removed(tmp_path, raw_worcs):
+    write_extract(raw_worcs, "involvements_1.csv", [GOOD])
+    second = write_extract(raw_worcs, "involvements_2.csv", [["B1", "05/02/2024", "", "", ""]])
     db_path = tmp_path / "d.duckdb"
     assert build(db_path, source="raw", today=TODAY).rebuilt
     assert not build(db_path, source="raw", today=TODAY).rebuilt  # nothing new: incremental no-op
@@ -235,7 +236,7 @@ def test_data_rebuilds_when_a_loaded_file_is_removed(tmp_path, monkeypatch):
         assert con.execute("SELECT involvement_id FROM involvements").fetchall() == [("A1",)]
 
 
-def test_data_rebuilds_when_a_file_that_decides_how_rows_load_changes(tmp_path, monkeypatch):
+def test_data_rebuilds_when_a_file_that_decides_how_rows_load_changes(tmp_path, monkeypatch, raw_worcs):
     # An analyst's edit to an alias, a redaction rule or a service's scale must reach rows already
     # loaded, so each of those files is part of the fingerprint that triggers a rebuild.
     import shutil
@@ -248,10 +249,7 @@ def test_data_rebuilds_when_a_file_that_decides_how_rows_load_changes(tmp_path, 
     services = tmp_path / "services"
     shutil.copytree(config.SERVICES_DIR, services)
     monkeypatch.setattr(config, "SERVICES_DIR", services)
-    raw = tmp_path / "raw"
-    (raw / "worcs").mkdir(parents=True)
-    write_extract(raw / "worcs", "involvements_1.csv", [GOOD])
-    monkeypatch.setattr(config, "RAW_DIR", raw)
+    write_extract(raw_worcs, "involvements_1.csv", [GOOD])
     db_path = tmp_path / "d.duckdb"
     assert build(db_path, source="raw", today=TODAY).rebuilt
     assert not build(db_path, source="raw", today=TODAY).rebuilt
@@ -260,17 +258,12 @@ def test_data_rebuilds_when_a_file_that_decides_how_rows_load_changes(tmp_path, 
     assert build(db_path, source="raw", today=TODAY).rebuilt
 
 
-def test_unusable_file_during_rebuild_keeps_the_previous_database(tmp_path, monkeypatch):
-    from sendiass_lib import config
-
-    raw = tmp_path / "raw"
-    (raw / "worcs").mkdir(parents=True)
-    write_extract(raw / "worcs", "involvements_1.csv", [GOOD])
-    monkeypatch.setattr(config, "RAW_DIR", raw)
+def test_unusable_file_during_rebuild_keeps_the_previous_database(tmp_path, raw_worcs):
+    write_extract(raw_worcs, "involvements_1.csv", [GOOD])
     db_path = tmp_path / "d.duckdb"
     build(db_path, source="raw", today=TODAY)
-    (raw / "worcs" / "involvements_1.csv").unlink()
-    (raw / "worcs" / "involvements_2.csv").write_bytes(b"")
+    (raw_worcs / "involvements_1.csv").unlink()
+    (raw_worcs / "involvements_2.csv").write_bytes(b"")
     report = build(db_path, source="raw", today=TODAY)
     assert report.failures and "the file is empty" in report.failures[0]
     with db.connect(db_path) as con:
@@ -279,30 +272,26 @@ def test_unusable_file_during_rebuild_keeps_the_previous_database(tmp_path, monk
 
 @pytest.mark.parametrize("batch_rows", [1, 1_000_000])
 def test_rebuild_in_shared_transactions_reports_every_bad_file_and_keeps_the_old_database(
-    tmp_path, monkeypatch, batch_rows
+    tmp_path, monkeypatch, raw_worcs, batch_rows
 ):
-    from sendiass_lib import config
     from sendiass_lib.ingest import build as build_module
 
     monkeypatch.setattr(build_module, "BATCH_ROWS", batch_rows)  # a commit after every file, or one
-    raw = tmp_path / "raw"
-    (raw / "worcs").mkdir(parents=True)
-    write_extract(raw / "worcs", "involvements_1.csv", [GOOD])
-    monkeypatch.setattr(config, "RAW_DIR", raw)
+    write_extract(raw_worcs, "involvements_1.csv", [GOOD])
     db_path = tmp_path / "d.duckdb"
     build(db_path, source="raw", today=TODAY)
-    write_extract(raw / "worcs", "involvements_2.csv", [["B1", "05/02/2024", "", "", ""]])
-    (raw / "worcs" / "involvements_3.csv").write_bytes(b"")
-    write_extract(raw / "worcs", "involvements_4.csv", [["C1", "06/02/2024", "", "", ""]])
-    (raw / "worcs" / "involvements_5.csv").write_bytes(b"")
-    (raw / "worcs" / "involvements_1.csv").unlink()  # a removed file: a rebuild
+    write_extract(raw_worcs, "involvements_2.csv", [["B1", "05/02/2024", "", "", ""]])
+    (raw_worcs / "involvements_3.csv").write_bytes(b"")
+    write_extract(raw_worcs, "involvements_4.csv", [["C1", "06/02/2024", "", "", ""]])
+    (raw_worcs / "involvements_5.csv").write_bytes(b"")
+    (raw_worcs / "involvements_1.csv").unlink()  # a removed file: a rebuild
     report = build(db_path, source="raw", today=TODAY)
     assert report.rebuilt and len(report.failures) == 2
     assert [r.file_name for r in report.results] == ["involvements_2.csv", "involvements_4.csv"]
     with db.connect(db_path) as con:
         assert con.execute("SELECT involvement_id FROM involvements").fetchall() == [("A1",)]
-    (raw / "worcs" / "involvements_3.csv").unlink()
-    (raw / "worcs" / "involvements_5.csv").unlink()
+    (raw_worcs / "involvements_3.csv").unlink()
+    (raw_worcs / "involvements_5.csv").unlink()
     assert not build(db_path, source="raw", today=TODAY).failures
     with db.connect(db_path) as con:
         assert con.execute("SELECT involvement_id FROM involvements ORDER BY 1").fetchall() == [
