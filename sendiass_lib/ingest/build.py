@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -122,14 +121,16 @@ def build(
     tmp.unlink(missing_ok=True)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     con = db.connect(tmp, read_only=False)
+    complete = False  # every file loaded: the new database replaces the old one
     try:
         con.execute("INSERT INTO meta VALUES ('ingest_fingerprint', ?)", [fingerprint])
         _load_all(con, plan, report, today, progress, batch_rows=BATCH_ROWS)
+        complete = not report.failures
     finally:
         con.close()
-        if report.failures or sys.exc_info()[0]:
+        if not complete:
             tmp.unlink(missing_ok=True)
-    if not report.failures:
+    if complete:
         os.replace(tmp, db_path)
     return report
 
