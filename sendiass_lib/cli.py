@@ -162,7 +162,6 @@ def _sample_scale(args) -> int:
         return USAGE_ERROR
     seconds = time.perf_counter() - started
     size = sum(path.stat().st_size for path in written.files)
-    last_year = max(int(p.stem.rsplit("_", 1)[1]) for p in written.files if p.suffix == ".csv")
     print(
         f"wrote {out}: {preset['services']} services x {preset['years']} years,"
         f" {written.rows:,} involvements, {len(written.files):,} files, {size / 1e6:,.1f} MB"
@@ -178,7 +177,7 @@ def _sample_scale(args) -> int:
     print(f"  {env} sendiass data --source sample --db {db_file}")
     print("build a report from it:")
     print(
-        f"  {env} sendiass report --service {first} --year {last_year} --db {db_file}"
+        f"  {env} sendiass report --service {first} --year {written.last_year} --db {db_file}"
         f" --out {shlex.quote(str(out / 'outputs'))}"
     )
     return 0

@@ -53,6 +53,7 @@ class ScaleSet:
     sample_dir: Path  # out_dir/sample: <slug>/involvements_<year>.csv + SHA256SUMS
     files: list[Path]
     rows: int  # involvement rows written
+    last_year: int  # the latest calendar year with extracts
 
 
 class ScaleDirError(ValueError):
@@ -104,7 +105,7 @@ def write(
             extracts.append(path)
         rows += frame.height
     write_sums(sample_dir, extracts)
-    return ScaleSet(services_dir, sample_dir, [*files, *extracts, sample_dir / "SHA256SUMS"], rows)
+    return ScaleSet(services_dir, sample_dir, [*files, *extracts, sample_dir / "SHA256SUMS"], rows, last_year)
 
 
 def _clear(services_dir: Path, sample_dir: Path) -> None:
