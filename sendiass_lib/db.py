@@ -12,7 +12,7 @@ import duckdb
 
 from . import config
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -31,7 +31,9 @@ CREATE TABLE IF NOT EXISTS loads (
     rows_in INTEGER NOT NULL,
     rows_loaded INTEGER NOT NULL,
     rows_rejected INTEGER NOT NULL,
-    columns_dropped VARCHAR[] NOT NULL,
+    columns_dropped VARCHAR[] NOT NULL,  -- headers dropped: personal data, unknown, ignored
+    columns_unknown VARCHAR[] NOT NULL,  -- of which the contract does not know (a warning)
+    columns_mapped VARCHAR[] NOT NULL,  -- the contract columns the file carried
     CHECK (rows_in = rows_loaded + rows_rejected)
 );
 CREATE TABLE IF NOT EXISTS rejects (

@@ -96,10 +96,36 @@ def taxonomy(name: str) -> pl.DataFrame:
     return frame.unique(subset=["list", "key"], keep="first", maintain_order=True)
 
 
-def map_labels(raw: pl.DataFrame, name: str) -> pl.DataFrame:
-    """Map `raw` (columns raw_label, on, plus any others kept as they are) onto taxonomy `name`:
-    adds label (or "Unmapped"), code and list (the list in force on the date `on`)."""
+def taxonomy_names() -> list[str]:
+    """The taxonomies there are (files in taxonomies/ with label lists)."""
+    return sorted(p.stem for p in TAXONOMY_DIR.glob("*.yaml") if "lists" in _taxonomy_file(p.stem))
+
+
+def service_taxonomy(name: str, service: str) -> pl.DataFrame:
+    """The taxonomy with the service's own label aliases (its mapping file) added, overriding the
+    package's spelling where both give one: each maps in every list that has its label."""
+    from .ingest.mapping import mapping
+
     lookup = taxonomy(name)
+    extra = mapping(service).label_targets(name)
+    if not extra:
+        return lookup
+    own = pl.DataFrame({"key": [label_key(raw) for raw in extra], "__target": list(extra.values())}).unique(
+        "key", keep="last"
+    )
+    canonical = lookup.unique(["list", "label"], keep="first", maintain_order=True)
+    added = canonical.join(own, left_on="label", right_on="__target", how="inner").select(
+        *[pl.col("key_right").alias("key") if c == "key" else pl.col(c) for c in lookup.columns]
+    )
+    kept = lookup.filter(~pl.col("key").is_in(own["key"].implode()))
+    return pl.concat([added, kept])
+
+
+def map_labels(raw: pl.DataFrame, name: str, service: str | None = None) -> pl.DataFrame:
+    """Map `raw` (columns raw_label, on, plus any others kept as they are) onto taxonomy `name`
+    (with the service's own aliases, if given): adds label (or "Unmapped"), code and list (the
+    list in force on the date `on`)."""
+    lookup = service_taxonomy(name, service) if service else taxonomy(name)
     # A label's mapping depends only on its text and date: map each distinct pair once (a few
     # thousand), not each of the millions of labels a large export has.
     pairs = raw.select("raw_label", "on").unique().with_columns(__key=label_key_expr(pl.col("raw_label")))

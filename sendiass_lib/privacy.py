@@ -167,3 +167,89 @@ def _cell_words(cell: str) -> frozenset[str]:
         words.add(word)
         words.update(part for part in re.split(r"[-']", word) if len(part) > 1)
     return frozenset(words)
+
+
+# Words in a header that say its column holds personal data, whatever else the header says
+# ("Name of child/young person", "Parent's e-mail", "Tel. no.", "Home address line 2").
+NAME_WORDS = {
+    "name",
+    "names",
+    "forename",
+    "forenames",
+    "surname",
+    "surnames",
+    "initials",
+    "firstname",
+    "lastname",
+    "fullname",
+    "givenname",
+    "familyname",
+    "middlename",
+}
+OTHER_WORDS = {
+    "email",
+    "emails",
+    "phone",
+    "phones",
+    "telephone",
+    "tel",
+    "mobile",
+    "landline",
+    "address",
+    "addresses",
+    "postcode",
+    "postcodes",
+    "zip",
+    "dob",
+    "nhs",
+    "upn",
+    "ip",
+    "birth",
+    "born",
+}
+NAME_PARTS = ("firstname", "lastname", "surname", "forename", "fullname", "givenname", "familyname")
+OTHER_PARTS = (
+    "email",
+    "postcode",
+    "dateofbirth",
+    "birthdate",
+    "phone",
+    "mobile",
+    "address",
+    "telno",
+    "contactnumber",
+    "contactno",
+    "dob",
+)
+# A cell shaped like a person's name: two to four capitalised words ("Jane Smith", "Mary-Ann O'Neil").
+NAME_SHAPE = (
+    r"^[A-Z][a-z]+(?:['-][A-Za-z][a-z]+)*(?:\s+(?:[A-Z][a-z]*['-])?[A-Z][a-z]+(?:['-][A-Za-z][a-z]+)*){1,3}$"
+)
+PERSONAL_VALUES = {"email addresses": EMAIL, "phone numbers": PHONE, "postcodes": POSTCODE}
+VALUES_LOOKED_AT = 2000  # distinct cells of a column judged by their content
+
+
+def personal_column(header: str, values: pl.Series | None = None) -> tuple[str, bool] | None:
+    """Whether a column the contract does not know holds personal data: (what gave it away,
+    whether it holds names), else None. Judged by its header's wording, then by its cells."""
+    words = re.findall(r"[a-z0-9]+", header.casefold())
+    key = "".join(words)
+    if NAME_WORDS & set(words) or any(part in key for part in NAME_PARTS):
+        return "its header reads like a name", True
+    if OTHER_WORDS & set(words) or any(part in key for part in OTHER_PARTS):
+        return "its header reads like contact details or other personal data", False
+    if values is None:
+        return None
+    cells = values.drop_nulls().cast(pl.String)
+    if cells.is_empty():
+        return None
+    distinct = cells.unique().head(VALUES_LOOKED_AT)
+    for what, pattern in PERSONAL_VALUES.items():
+        found = int(distinct.str.contains(pattern).sum())
+        if found:
+            return f"{found} of its values look like {what}", False
+    shaped = distinct.str.contains(NAME_SHAPE)
+    # Names are many and varied: a column of a few repeated labels ("Signposted") is not one.
+    if shaped.mean() >= 0.5 and distinct.len() >= 0.5 * min(cells.len(), VALUES_LOOKED_AT):
+        return f"{int(shaped.sum())} of its values look like people's names", True
+    return None

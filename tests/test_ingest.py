@@ -124,7 +124,7 @@ def test_failed_load_leaves_database_as_it_was(tmp_path, con, monkeypatch):
     from sendiass_lib.ingest import load as loader
 
     broken = replace(loader.contract("involvements"), table="no_such_table")
-    monkeypatch.setattr(loader, "contract", lambda kind: broken)
+    monkeypatch.setattr(loader, "contract", lambda kind, service=None: broken)
     rows = [["B1", "05/01/2024", "", "", ""], ["B2", "bad", "", "", ""]]
     with pytest.raises(Exception, match="no_such_table"):
         load(con, write_extract(tmp_path, "involvements_2.csv", rows))

@@ -6,7 +6,8 @@ The contracts are data files (ingest/contracts/<kind>.yaml) an analyst can exten
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +23,14 @@ def normalise_header(header: str) -> str:
     return re.sub(r"\s+", " ", header.replace("\ufeff", "")).strip().casefold()
 
 
+def header_key(header: str) -> str:
+    """What headers are matched on: letters and digits only, in any case, so 'How did you hear
+    about us?' = 'how did you hear about us', 'Reason(s) for contact' = 'Reasons for Contact',
+    'D.O.B.' = 'DOB' and 'Case_Ref' = 'Case Ref'."""
+    text = unicodedata.normalize("NFKC", header).casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -30,6 +39,7 @@ class Column:
     aliases: tuple[str, ...]
     store_as: str  # the database column (a pseudonym or age band for personal columns)
     taxonomy: str | None = None  # label columns: the taxonomy their labels are mapped onto
+    key: bool = False  # an id: part of the natural key, or a column named *_id
 
     @property
     def is_label(self) -> bool:
@@ -74,19 +84,57 @@ class Contract:
     required_one_of: tuple[str, ...] = ()  # at least one of these columns must be filled in
     total_column: str | None = None  # where a "Total" footer is written, if not the first column
 
+    service_headers: tuple[tuple[str, str], ...] = ()  # (header key, target) from the service's mapping
+    service: str | None = None  # whose mapping is applied (None: the package's contract alone)
+
     def is_header(self, cells: list[str]) -> bool:
         """Whether a row of cells is this kind's header: it names every required column."""
         index = self.alias_index()
-        found = {index.get(normalise_header(cell)) for cell in cells if cell}
+        found = {index.get(header_key(cell)) for cell in cells if cell}
         return all(c.name in found for c in self.columns if c.required)
 
+    @cache  # noqa: B019 (contracts are few and live as long as the process)
     def alias_index(self) -> dict[str, str]:
-        """Normalised header -> canonical column name (a column's own name is an alias too)."""
+        """Header key -> canonical column name (a column's own name is an alias too); the service's
+        mapping last, so it overrides."""
         index: dict[str, str] = {}
         for column in self.columns:
             for alias in (column.name, *column.aliases):
-                index[normalise_header(alias)] = column.name
+                index[header_key(alias)] = column.name
+        for key, target in self.service_headers:
+            if target in {c.name for c in self.columns}:
+                index[key] = target
+            else:
+                index.pop(key, None)
         return index
+
+    def exact_aliases(self) -> dict[str, str]:
+        """Normalised alias as written (case and spacing aside) -> column: an 'alias' match, where
+        alias_index also takes a header that differs in punctuation ('normalised')."""
+        return {normalise_header(a): c.name for c in self.columns for a in (c.name, *c.aliases)}
+
+
+# How a header was understood (HeaderMatch.how).
+ALIAS = "alias"  # an alias of the contract, as written (case and spacing aside)
+NORMALISED = "normalised"  # an alias once punctuation and symbols are ignored
+SERVICE = "service mapping"  # the service's own mapping file
+QUESTION = "question"  # a rating question (Q1, Q2, ...) of an evaluation form
+PERSONAL = "personal"  # personal data: dropped before anything is stored
+IGNORED = "ignored"  # the service's mapping says to drop it
+REPEATED = "repeated"  # a second header for a column already found: dropped
+UNKNOWN = "unknown"  # the contract does not know it: dropped with a warning
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """One header of a file: what it maps to and how, or why it is dropped."""
+
+    position: int
+    header: str
+    how: str
+    column: str | None = None  # canonical column, or "Q7", when mapped
+    why: str = ""  # for a personal column: what gave it away
+    names: bool = False  # a personal column whose words redact the row's free text
 
 
 @dataclass(frozen=True)
@@ -98,11 +146,39 @@ class HeaderMap:
     names: list[int]  # positions of those that hold names (used to redact the row's free text)
     unknown: list[str]  # headers dropped because the contract does not know them
     questions: dict[str, int] = field(default_factory=dict)  # "Q7" -> position of its column
+    matches: list[HeaderMatch] = field(default_factory=list)  # every header, in file order
+    missing: list[str] = field(default_factory=list)  # required columns not found
+
+
+def contract(kind: str, service: str | None = None) -> Contract:
+    """The contract for an extract kind, with the service's own header mapping applied when a
+    service is given; an unknown kind is an error naming the kinds there are."""
+    base = base_contract(kind)
+    if service is None:
+        return base
+    return _with_mapping(base, service)
 
 
 @cache
-def contract(kind: str) -> Contract:
-    """The contract for an extract kind, or an error naming the kinds there are."""
+def _with_mapping(base: Contract, service: str) -> Contract:
+    from .mapping import mapping
+
+    targets = mapping(service).header_targets(base.kind)
+    if not targets:
+        return replace(base, service=service)
+    keys = tuple((header_key(h), t) for h, t in targets.items())
+    mapped = {k for k, _ in keys}
+    from .mapping import PERSONAL as TO_PERSONAL
+    from .mapping import PERSONAL_NAME
+
+    names = (base.name_headers - mapped) | {k for k, t in keys if t == PERSONAL_NAME}
+    personal = (base.personal_headers - mapped) | names | {k for k, t in keys if t == TO_PERSONAL}
+    return replace(base, service_headers=keys, service=service, personal_headers=personal, name_headers=names)
+
+
+@cache
+def base_contract(kind: str) -> Contract:
+    """The package's contract for an extract kind, or an error naming the kinds there are."""
     path = CONTRACTS_DIR / f"{kind}.yaml"
     if not path.is_file():
         raise ExtractError(f"unknown extract kind '{kind}'; valid: {', '.join(kinds())}")
@@ -115,12 +191,13 @@ def contract(kind: str) -> Contract:
             aliases=tuple(spec.get("aliases", ())),
             store_as=spec.get("store_as", name),
             taxonomy=spec.get("taxonomy"),
+            key=name in raw["natural_key"] or name.endswith("_id"),
         )
         for name, spec in raw["columns"].items()
     )
     groups = raw.get("personal", {})
-    names = frozenset(normalise_header(h) for h in groups.get("names", []))
-    personal = names | {normalise_header(h) for h in groups.get("other", [])}
+    names = frozenset(header_key(h) for h in groups.get("names", []))
+    personal = names | {header_key(h) for h in groups.get("other", [])}
     return Contract(
         kind=raw["kind"],
         table=raw["table"],
@@ -149,35 +226,70 @@ def kinds() -> list[str]:
     return sorted(path.stem for path in CONTRACTS_DIR.glob("*.yaml"))
 
 
-def map_headers(contract: Contract, headers: list[str]) -> HeaderMap:
-    """Map a file's headers onto the contract; fail naming any required column that is missing."""
-    index = contract.alias_index()
-    canonical: dict[str, int] = {}
-    personal: list[str] = []
-    names: list[int] = []
-    unknown: list[str] = []
-    questions: dict[str, int] = {}
-    # Positions, not header text: with a header repeated, the first column is used and the
-    # second dropped, and that must be the column read.
+def map_headers(contract: Contract, headers: list[str], values=None) -> HeaderMap:
+    """Map a file's headers onto the contract (with the service's mapping, if the contract has one).
+
+    A header the contract does not know is judged by its wording and, given `values` (position ->
+    its cells), by what it holds: one that reads like or holds personal data is personal (dropped,
+    its names used for redaction); the rest are unknown (dropped, with a warning). Positions, not
+    header text, identify columns: with a header repeated, the first column is used."""
+    from .. import privacy
+
+    index, exact = contract.alias_index(), contract.exact_aliases()
+    service_targets = dict(contract.service_headers)
+    matches: list[HeaderMatch] = []
+    taken: set[str] = set()
     for position, header in enumerate(headers):
-        key = normalise_header(header)
-        if key in contract.personal_headers:
-            personal.append(header)
-            if key in contract.name_headers:
-                names.append(position)
-        elif key in index and index[key] not in canonical:
-            canonical[index[key]] = position
-        elif contract.questions and (q := contract.questions.key(key)) and q not in questions:
-            questions[q] = position
-        else:
-            unknown.append(header)
+        key = header_key(header)
+        target = service_targets.get(key)
+        if target == "ignore":
+            matches.append(HeaderMatch(position, header, IGNORED))
+        elif key in contract.personal_headers:
+            how = "the service's mapping" if target else "a personal-data header of the contract"
+            matches.append(
+                HeaderMatch(position, header, PERSONAL, why=how, names=key in contract.name_headers)
+            )
+        elif key in index:
+            column = index[key]
+            if column in taken:
+                matches.append(HeaderMatch(position, header, REPEATED, column))
+                continue
+            taken.add(column)
+            how = (
+                SERVICE if target else ALIAS if exact.get(normalise_header(header)) == column else NORMALISED
+            )
+            matches.append(HeaderMatch(position, header, how, column))
+        elif contract.questions and (q := contract.questions.key(normalise_header(header))):
+            if q in taken:
+                matches.append(HeaderMatch(position, header, REPEATED, q))
+                continue
+            taken.add(q)
+            matches.append(HeaderMatch(position, header, QUESTION, q))
+        elif judged := privacy.personal_column(header, values(position) if values else None):
+            why, names = judged
+            matches.append(HeaderMatch(position, header, PERSONAL, why=why, names=names))
+        elif key or (values and values(position).drop_nulls().len()):
+            matches.append(HeaderMatch(position, header or f"(column {position + 1}, no header)", UNKNOWN))
+    canonical = {m.column: m.position for m in matches if m.how in (ALIAS, NORMALISED, SERVICE)}
     missing = [c.name for c in contract.columns if c.required and c.name not in canonical]
-    if missing:
-        aliases = {c.name: c.aliases for c in contract.columns}
-        wanted = "; ".join(f"{name} (e.g. {', '.join(aliases[name][:3])})" for name in missing)
-        found = ", ".join(repr(h) for h in headers) or "none"
-        raise ExtractError(
-            f"not an extract of kind '{contract.kind}': missing required column {wanted}; "
-            f"headers found: {found}"
-        )
-    return HeaderMap(canonical, personal, names, unknown, questions)
+    return HeaderMap(
+        canonical=canonical,
+        personal=[m.header for m in matches if m.how == PERSONAL],
+        names=[m.position for m in matches if m.names],
+        unknown=[m.header for m in matches if m.how in (UNKNOWN, REPEATED)],
+        questions={m.column: m.position for m in matches if m.how == QUESTION},
+        matches=matches,
+        missing=missing,
+    )
+
+
+def require_columns(contract: Contract, headers: list[str], found: HeaderMap) -> None:
+    """Fail naming any required column the file lacks, with examples of its headers."""
+    if not found.missing:
+        return
+    aliases = {c.name: c.aliases for c in contract.columns}
+    wanted = "; ".join(f"{name} (e.g. {', '.join(aliases[name][:3])})" for name in found.missing)
+    listed = ", ".join(repr(h) for h in headers) or "none"
+    raise ExtractError(
+        f"not an extract of kind '{contract.kind}': missing required column {wanted}; headers found: {listed}"
+    )

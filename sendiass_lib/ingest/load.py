@@ -17,10 +17,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from .. import config, db
+from .. import config, db, privacy
 from ..labels import UNMAPPED
-from .contract import contract, map_headers
-from .readers import read_extract
+from .contract import contract, map_headers, require_columns
+from .readers import column, read_extract
 from .validate import validate
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,11 @@ def _store_labels(con, spec, service: str, load_id: int, labels) -> None:
             con.unregister("new_labels")
 
 
+def _safe(headers: list[str]) -> list[str]:
+    """Header text as stored: typed by a person, so redacted like any other text."""
+    return privacy.redact(pl.Series(headers, dtype=pl.String)).to_list()
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -128,7 +133,7 @@ def load_file(
     With own_transaction=False the caller holds the transaction (a rebuild loads every file in
     one: committing each small file cost more than loading it) and rolls it back on an error."""
     config.service(service)  # an unknown service fails here, naming the valid ones
-    spec = contract(kind)
+    spec = contract(kind, service)
     sha = sha256 or file_sha256(path)  # callers that already hashed the file pass it in
     result = LoadResult(file_name=path.name, sha256=sha)
     done = con.execute(
@@ -140,7 +145,8 @@ def load_file(
         return result
 
     raw = read_extract(path, spec.is_header)
-    headers = map_headers(spec, raw.headers)
+    headers = map_headers(spec, raw.headers, values=lambda at: raw.rows[column(at)])
+    require_columns(spec, raw.headers, headers)
     if headers.unknown:
         log.warning(
             "%s: dropped columns the %s contract does not know: %s",
@@ -166,8 +172,9 @@ def load_file(
     try:
         result.load_id = con.execute(
             """INSERT INTO loads (service, kind, file_name, sha256, is_sample, loaded_at,
-                                  rows_in, rows_loaded, rows_rejected, columns_dropped)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING load_id""",
+                                  rows_in, rows_loaded, rows_rejected, columns_dropped, columns_unknown,
+                                  columns_mapped)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING load_id""",
             [
                 service,
                 kind,
@@ -178,7 +185,9 @@ def load_file(
                 result.rows_in,
                 result.rows_loaded,
                 result.rows_rejected,
-                [*headers.personal, *headers.unknown],
+                _safe([m.header for m in headers.matches if m.column is None]),
+                _safe(headers.unknown),
+                sorted(headers.canonical),
             ],
         ).fetchall()[0][0]
         db.register(con, "new_rejects", checked.rejects)

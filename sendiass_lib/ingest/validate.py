@@ -98,6 +98,7 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
 
     stored = [c.store_as for c in contract.columns if not c.is_label]
     label_text = [f"{c.name}__text" for c in contract.columns if c.is_label]
+    name_cols = [pl.col(column(at)).alias(f"__name{i}") for i, at in enumerate(headers.names)]
     # Only what loaded rows and their labels need is carried through the filter (copying every
     # working column of a million rows cost more than the checks).
     kept = frame.select(
@@ -106,9 +107,10 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
         *[pl.col(f"{name}__stored").alias(name) for name in stored],
         *asked,
         *label_text,
+        *(name_cols if label_text else []),
     ).filter(pl.col("__reason").is_null())
     rows = kept.select(ROW, *stored, *asked)
-    labels = _labels(kept, contract, present=set(headers.canonical))
+    labels = _labels(kept, contract, present=set(headers.canonical), service=service)
     # Details are text per row: written only for the rejected rows, not for every row checked.
     detail = first_applying([(failed, why) for _, failed, why in checks])
     rejected = frame.filter(pl.col("__reason").is_not_null()).with_columns(__detail=detail)
@@ -133,17 +135,19 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
     return Validated(rows=rows, rejects=rejects, rows_in=data.height, labels=labels)
 
 
-def _labels(kept: pl.DataFrame, contract: Contract, present: set[str]) -> pl.DataFrame | None:
+def _labels(kept: pl.DataFrame, contract: Contract, present: set[str], service: str) -> pl.DataFrame | None:
     """One row per label of the loaded rows' label columns, mapped onto each column's taxonomy
-    (on the row's start date, so the reasons list in force then applies)."""
+    (on the row's start date, so the reasons list in force then applies). A label that maps to
+    nothing is text somebody typed: it is kept redacted, like notes (privacy.redact)."""
     if not any(c.is_label for c in contract.columns):
         return None
     columns = [c for c in contract.columns if c.is_label and c.name in present]
     key = list(contract.natural_key)
     on = pl.col(contract.start_date) if contract.start_date else pl.lit(date.today())
+    names = [c for c in kept.columns if c.startswith("__name")]
     parts = []
     for col in columns:
-        raw = kept.select(*key, on.alias("on"), pl.col(f"{col.name}__text").alias("raw_label"))
+        raw = kept.select(*key, on.alias("on"), pl.col(f"{col.name}__text").alias("raw_label"), *names)
         if col.type == "labels":
             raw = raw.with_columns(pl.col("raw_label").str.split(";")).explode("raw_label")
         raw = raw.with_columns(pl.col("raw_label").str.strip_chars()).filter(
@@ -151,7 +155,7 @@ def _labels(kept: pl.DataFrame, contract: Contract, present: set[str]) -> pl.Dat
         )
         if raw.is_empty():  # every cell of the column is blank: nothing to map
             continue
-        mapped = labels_module.map_labels(raw, col.taxonomy)
+        mapped = _redact_unmapped(labels_module.map_labels(raw, col.taxonomy, service), names)
         # A few hundred distinct values in millions of rows: categorical (4 bytes a row, not 16+).
         repeated = [pl.col(name).cast(pl.Categorical) for name in ("raw_label", "label", "code", "list")]
         parts.append(mapped.select(*key, pl.lit(col.name, pl.Categorical).alias("field"), *repeated))
@@ -159,6 +163,16 @@ def _labels(kept: pl.DataFrame, contract: Contract, present: set[str]) -> pl.Dat
         ("field", "raw_label", "label", "code", "list"), pl.Categorical
     )
     return pl.concat(parts) if parts else pl.DataFrame(schema=empty)
+
+
+def _redact_unmapped(mapped: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """Labels that mapped to nothing, redacted with their row's names (taxonomy labels as written)."""
+    unmapped = (mapped["label"] == labels_module.UNMAPPED).arg_true()
+    if unmapped.is_empty():
+        return mapped
+    rows = mapped[unmapped]
+    redacted = privacy.redact(rows["raw_label"], [rows[n] for n in names])
+    return mapped.with_columns(mapped["raw_label"].scatter(unmapped, redacted))
 
 
 def _typed(text: pl.Series, kind: str) -> pl.Series:
@@ -174,7 +188,9 @@ def _stored(frame: pl.DataFrame, col, start: str | None, service: str, names: li
     if col.type == "birth_date":
         on = pl.col(start) if start else pl.lit(None, pl.Date)
         return frame.select(privacy.age_band(pl.col(col.name), on)).to_series()
-    if col.type == "free_text":
+    if col.type == "free_text" or col.is_label:  # (a label column's cells: as kept in rejects)
+        return privacy.redact(frame[col.name], names)
+    if col.type == "text" and not col.key:  # any text a person typed may hold personal data
         return privacy.redact(frame[col.name], names)
     return frame[col.name]
 

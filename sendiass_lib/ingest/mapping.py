@@ -1,0 +1,176 @@
+"""A service's own mapping: the headers and labels its case system writes, onto the contract's.
+
+One file per service, `<services dir>/mappings/<slug>.yaml`, read when that service's extracts are
+loaded; it extends and overrides the package's aliases (ingest/contracts/, taxonomies/) for that
+service alone. `sendiass check FILE --suggest` prints entries to paste, `--write-mapping` adds them.
+
+    headers:
+      involvements:                          # extract kind
+        How we met you: heard_about          # a column of the kind's contract
+        Name of child/young person: personal_name   # personal, and its words redact the row's text
+        Home phone 2: personal               # personal: dropped unread
+        Internal RAG: ignore                 # known to be of no use: dropped without a warning
+    labels:
+      sen_types:                             # taxonomy
+        Social Emotional & MH: SEMH          # a label of that taxonomy
+
+A file that names an unknown kind, column, taxonomy or label is refused with the file, the key and
+what is allowed, so a typo never silently does nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .. import config
+from .errors import ExtractError
+
+PERSONAL, PERSONAL_NAME, IGNORE = "personal", "personal_name", "ignore"
+SPECIAL_TARGETS = (PERSONAL, PERSONAL_NAME, IGNORE)
+
+
+class MappingFileError(ExtractError):
+    """A service mapping file that names something that does not exist."""
+
+
+@dataclass(frozen=True)
+class ServiceMapping:
+    """One service's header aliases (by kind) and label aliases (by taxonomy), as written."""
+
+    service: str
+    path: Path
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> header -> target
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # taxonomy -> raw label -> label
+
+    def header_targets(self, kind: str) -> dict[str, str]:
+        return self.headers.get(kind, {})
+
+    def label_targets(self, taxonomy: str) -> dict[str, str]:
+        return self.labels.get(taxonomy, {})
+
+
+def mappings_dir() -> Path:
+    """Where the service mapping files live (beside the service files)."""
+    return config.SERVICES_DIR / "mappings"
+
+
+def mapping_path(service: str) -> Path:
+    return mappings_dir() / f"{service}.yaml"
+
+
+@cache
+def mapping(service: str) -> ServiceMapping:
+    """The service's mapping file, checked; an empty mapping when it has none."""
+    path = mapping_path(service)
+    if not path.is_file():
+        return ServiceMapping(service, path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise MappingFileError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    return _checked(service, path, raw)
+
+
+def _checked(service: str, path: Path, raw: object) -> ServiceMapping:
+    from ..labels import label_key, taxonomy, taxonomy_names
+    from .contract import base_contract, kinds
+
+    def refuse(key: str, problem: str) -> MappingFileError:
+        return MappingFileError(f"{path}: {key}: {problem}")
+
+    if not isinstance(raw, dict):
+        raise refuse("(top)", "expected a mapping with 'headers' and/or 'labels'")
+    if unknown := sorted(set(raw) - {"headers", "labels"}):
+        raise refuse(unknown[0], "unknown key; valid: headers, labels")
+    headers: dict[str, dict[str, str]] = {}
+    for kind, entries in _section(raw, "headers", refuse).items():
+        if kind not in kinds():
+            raise refuse(f"headers.{kind}", f"unknown extract kind; valid: {', '.join(kinds())}")
+        columns = [c.name for c in base_contract(kind).columns]
+        valid = [*columns, *SPECIAL_TARGETS]
+        for header, target in _entries(entries, f"headers.{kind}", refuse).items():
+            if target not in valid:
+                raise refuse(
+                    f"headers.{kind}.{header}", f"'{target}' is not a column; valid: {', '.join(valid)}"
+                )
+        headers[kind] = _entries(entries, f"headers.{kind}", refuse)
+    labels: dict[str, dict[str, str]] = {}
+    for name, entries in _section(raw, "labels", refuse).items():
+        if name not in taxonomy_names():
+            raise refuse(f"labels.{name}", f"unknown taxonomy; valid: {', '.join(taxonomy_names())}")
+        known = {label_key(label): label for label in taxonomy(name)["label"].unique(maintain_order=True)}
+        checked = {}
+        for label, target in _entries(entries, f"labels.{name}", refuse).items():
+            if label_key(target) not in known:
+                sample = ", ".join(list(known.values())[:8])
+                raise refuse(
+                    f"labels.{name}.{label}", f"'{target}' is not a {name} label; e.g. {sample}, ..."
+                )
+            checked[label] = known[label_key(target)]
+        labels[name] = checked
+    return ServiceMapping(service, path, headers, labels)
+
+
+def _section(raw: dict, name: str, refuse) -> dict:
+    section = raw.get(name) or {}
+    if not isinstance(section, dict):
+        raise refuse(name, "expected a mapping")
+    return section
+
+
+def _entries(entries: object, key: str, refuse) -> dict[str, str]:
+    if not isinstance(entries, dict):
+        raise refuse(key, "expected 'as written: target' lines")
+    out = {}
+    for written, target in entries.items():
+        if not isinstance(target, str) or not str(written).strip():
+            raise refuse(f"{key}.{written}", "expected text on both sides of ':'")
+        out[str(written)] = target.strip()
+    return out
+
+
+def merged_yaml(service: str, headers: dict[str, dict[str, str]], labels: dict[str, dict[str, str]]) -> str:
+    """The service's mapping file with these entries added (existing entries win), as YAML text."""
+    current = mapping(service)
+    merged_headers = {k: dict(v) for k, v in current.headers.items()}
+    for kind, entries in headers.items():
+        merged_headers.setdefault(kind, {}).update(
+            {h: t for h, t in entries.items() if h not in merged_headers[kind]}
+        )
+    merged_labels = {k: dict(v) for k, v in current.labels.items()}
+    for name, entries in labels.items():
+        merged_labels.setdefault(name, {}).update(
+            {h: t for h, t in entries.items() if h not in merged_labels[name]}
+        )
+    body = {}
+    if any(merged_headers.values()):
+        body["headers"] = {k: v for k, v in merged_headers.items() if v}
+    if any(merged_labels.values()):
+        body["labels"] = {k: v for k, v in merged_labels.items() if v}
+    head = (
+        f"# {service}: headers and labels as this service's case system writes them, onto the\n"
+        "# workbench's columns and taxonomy labels (sendiass_lib/ingest/mapping.py). Review each line.\n"
+    )
+    return head + yaml.safe_dump(body, sort_keys=True, allow_unicode=True, width=110)
+
+
+def write(service: str, headers: dict[str, dict[str, str]], labels: dict[str, dict[str, str]]) -> Path:
+    """Add entries to the service's mapping file (created if need be); returns its path."""
+    text = merged_yaml(service, headers, labels)
+    path = mapping_path(service)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    clear_cache()
+    return path
+
+
+def clear_cache() -> None:
+    """Forget mapping files read so far (after one is written, or in tests that write them)."""
+    from .contract import _with_mapping
+
+    mapping.cache_clear()
+    _with_mapping.cache_clear()
