@@ -2,9 +2,9 @@
 
 A taxonomy holds one or more lists (reasons for contact changed on 1 April 2024); each list has an
 optional `from`/`until` date and labels with aliases and, for SEN types, a DfE code. A raw label
-matches a label or alias ignoring case, repeated spaces and spaces around '/', '-' and '&', in the
-list in force on the record's date. One that matches nothing is kept as label "Unmapped" with its
-raw text, so it can be listed and fixed by adding an alias: never dropped.
+matches a label or alias ignoring case, commas, full stops, repeated spaces and spaces around '/',
+'-' and '&', in the list in force on the record's date. One that matches nothing is kept as label
+"Unmapped" with its raw text, so it can be listed and fixed by adding an alias: never dropped.
 """
 
 from __future__ import annotations
@@ -23,14 +23,15 @@ UNMAPPED = "Unmapped"
 
 
 def label_key(text: str) -> str:
-    """'Ed Psych/ Advisor teacher' and 'ed psych/advisor  teacher' -> 'ed psych/advisor teacher'."""
-    text = re.sub(r"\s+", " ", text.lower()).strip()
+    """'Ed Psych/ Advisor teacher' and 'ed psych/advisor  teacher' -> 'ed psych/advisor teacher'.
+    Commas and full stops count as spaces: 'Social, emotional' and 'Social emotional' are one key."""
+    text = re.sub(r"[\s,.]+", " ", text.lower()).strip()
     return re.sub(r" ?([/&-]) ?", r"\1", text)
 
 
 def label_key_expr(text: pl.Expr) -> pl.Expr:
     """label_key for a polars column (the same rules)."""
-    spaced = text.str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
+    spaced = text.str.to_lowercase().str.replace_all(r"[\s,.]+", " ").str.strip_chars()
     return spaced.str.replace_all(r" ?([/&-]) ?", "$1")
 
 

@@ -1,5 +1,6 @@
 """England's SEN reference figures, and a service's SEN types compared with them, on hand-made data."""
 
+import json
 import tomllib
 from datetime import date
 from fnmatch import fnmatch
@@ -25,24 +26,79 @@ def test_shipped_totals_are_the_january_2024_census():
     assert SHIPPED["source"]["url"].startswith("https://") and SHIPPED["source"]["date"] == "January 2024"
 
 
-def test_shipped_breakdown_is_complete_and_sums_to_100_or_marked_not_available():
+def test_shipped_breakdown_is_complete_with_its_source_for_every_need():
     england = national.england()
     mix = national.england_sen_mix()
-    assert mix[national.CODE].to_list() == CODES
-    if england.available:
-        assert england.breakdown_source
-        assert mix[national.ENGLAND_SHARE].sum() == pytest.approx(1, abs=0.001)
-    else:  # no figure for any need: never a partial breakdown
-        assert mix[national.ENGLAND_PUPILS].null_count() == mix.height
-        assert mix[national.ENGLAND_SHARE].null_count() == mix.height
+    assert england.available and mix[national.CODE].to_list() == CODES
+    assert england.breakdown_source["url"].startswith("https://")
+    assert england.breakdown_coverage == "state-funded schools in England"
+    assert mix[national.ENGLAND_PUPILS].to_list() == [
+        n["sen_support"] + n["ehc_plan"] for n in SHIPPED["breakdown"]["needs"]
+    ]
+
+
+def test_england_shares_are_of_the_breakdowns_stated_total_not_the_all_schools_total():
+    england = national.england()
+    shares = dict(zip(england.needs[national.CODE], england.needs[national.ENGLAND_SHARE], strict=True))
+    assert england.base == 1_540_160 != england.totals["pupils_with_sen"]
+    assert shares["ASD"] == pytest.approx((104_400 + 132_250) / 1_540_160)
+    assert shares["SEMH"] == pytest.approx((254_200 + 62_130) / 1_540_160)
+    assert shares["NSA"] == pytest.approx((53_640 + 0) / 1_540_160)
+    # The needs add to 1,540,140 of the stated 1,540,160: 100% only to within rounding.
+    assert sum(shares.values()) == pytest.approx(1_540_140 / 1_540_160)
+
+
+def test_shipped_breakdown_adds_up_to_its_stated_totals_within_rounding():
+    england = national.england()
+    stated = SHIPPED["breakdown"]["totals"]
+    assert stated["with_sen"] == stated["sen_support"] + stated["ehc_plan"]
+    # SEN support rows add to 1,139,730 against a stated 1,139,750; EHC plan rows add up exactly.
+    assert england.added_up() == {
+        "sen_support": (1_139_730, 1_139_750),
+        "ehc_plan": (400_410, 400_410),
+        "with_sen": (1_540_140, 1_540_160),
+    }
+
+
+def test_nsa_has_pupils_only_under_sen_support():
+    nsa = national.england().needs.row(CODES.index("NSA"), named=True)
+    assert nsa[national.ENGLAND_EHC_PLAN] == 0 and nsa[national.ENGLAND_SEN_SUPPORT] > 0
+    assert nsa[national.ENGLAND_PUPILS] == nsa[national.ENGLAND_SEN_SUPPORT]
+
+
+def test_a_column_may_miss_its_total_by_the_rounding_but_a_figure_mistyped_beyond_it_is_an_error(tmp_path):
+    # Rounded to 10, 13 needs and the total may each be 5 off: up to 70 is rounding, more is an error.
+    raw = yaml.safe_load(national.ENGLAND_FILE.read_text(encoding="utf-8"))
+    path = tmp_path / "england.yaml"
+    raw["breakdown"]["needs"][0]["sen_support"] += 90  # SPLD: 1,139,820, 70 from the stated 1,139,750
+    path.write_text(yaml.safe_dump(raw))
+    assert national.england(path).added_up()["sen_support"] == (1_139_820, 1_139_750)
+    raw["breakdown"]["needs"][0]["sen_support"] += 10  # 1,139,830: 80 off
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ValueError, match="sen_support adds up to 1,139,830, not 1,139,750"):
+        national.england(path)
 
 
 def reference(tmp_path: Path, pupils: dict[str, int | None]) -> Path:
-    """A copy of the shipped file with made-up pupils per need (test data, not England's)."""
+    """A copy of the shipped file with made-up pupils per need and no stated totals (test data, not
+    England's): shares are then of the needs' own sum."""
     raw = yaml.safe_load(national.ENGLAND_FILE.read_text(encoding="utf-8"))
     for need in raw["breakdown"]["needs"]:
+        del need["sen_support"], need["ehc_plan"]
         need["pupils"] = pupils.get(need["code"], 0)
-    raw["breakdown"]["source"] = "test figures"
+    raw["breakdown"].pop("totals")
+    raw["breakdown"]["source"] = {"publisher": "test", "title": "test figures"}
+    path = tmp_path / "england.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    return path
+
+
+def without_breakdown(tmp_path: Path) -> Path:
+    """A copy of the shipped file with no figure for any need, as before England's were entered."""
+    raw = yaml.safe_load(national.ENGLAND_FILE.read_text(encoding="utf-8"))
+    for need in raw["breakdown"]["needs"]:
+        need["sen_support"] = need["ehc_plan"] = None
+    raw["breakdown"]["source"] = raw["breakdown"]["totals"] = None
     path = tmp_path / "england.yaml"
     path.write_text(yaml.safe_dump(raw))
     return path
@@ -105,11 +161,10 @@ def test_labels_are_counted_by_code_and_compared_with_england(con, internal, tmp
     assert text.points(0.05) == "+5.0" and text.points(-0.375) == "-37.5" and text.points(0) == "0.0"
 
 
-def test_without_a_breakdown_the_service_side_is_shown_and_england_is_not_available(con, internal):
+def test_without_a_breakdown_the_service_side_is_shown_and_england_is_not_available(con, internal, tmp_path):
     involvement(con, "a", date(2024, 2, 1), sen_types=["ASD", "ADHD"])
-    comparison = national.compare_sen_types(con, "worcs", 2024)  # the shipped file
-    if comparison.england.available:
-        pytest.skip("the shipped file has a breakdown by primary need")
+    comparison = national.compare_sen_types(con, "worcs", 2024, without_breakdown(tmp_path))
+    assert not comparison.england.available
     assert comparison.table().columns == [national.NEED, national.SERVICE, national.LABELS]
     assert comparison.rows[national.ENGLAND].null_count() == comparison.rows.height
     assert rows(comparison)["ASD"][national.SERVICE] == 0.5
@@ -119,6 +174,61 @@ def test_without_a_breakdown_the_service_side_is_shown_and_england_is_not_availa
     assert "1,673,205 pupils in schools in England had special educational needs" in words
     assert "434,354 with an education, health and care (EHC) plan" in words
     assert "not available" in text.table_note(comparison)
+
+
+def test_the_shipped_comparison_sets_the_service_beside_england_by_need(con, internal):
+    # 2 SEN types: ASD 1, SEMH 1 (50% each); England's ASD (104,400 + 132,250) / 1,540,160 = 15.4%
+    # is furthest below 50%, and SLCN (291,740 + 78,200) / 1,540,160 = 24.0% the largest with none.
+    involvement(con, "a", date(2024, 2, 1), sen_types=["ASD", "SEMH"])
+    comparison = national.compare_sen_types(con, "worcs", 2024)
+    found = rows(comparison)
+    assert comparison.table().columns == [
+        national.NEED, national.SERVICE, national.ENGLAND, national.DIFFERENCE, national.LABELS,
+    ]  # fmt: skip
+    assert found["ASD"][national.DIFFERENCE] == pytest.approx(0.5 - 236_650 / 1_540_160)
+    assert text.headline(comparison) == (
+        "Counted by DfE primary need, Worcestershire SENDIASS's SEN types in 2024 were most above England "
+        "in ASD (50.0% against 15.4%) and most below in SLCN (0.0% against 24.0%): percentages of SEN "
+        "types recorded, against percentages of England's pupils with SEN in state-funded schools in "
+        "England (January 2024)."
+    )
+    assert text.caption(comparison).endswith("and England (state-funded schools, January 2024)")
+
+
+def test_the_page_says_what_englands_shares_are_of_and_prints_every_caveat(con, internal):
+    involvement(con, "a", date(2024, 2, 1), sen_types=["ASD", "SEMH"])
+    comparison = national.compare_sen_types(con, "worcs", 2024)
+    note = text.table_note(comparison)
+    assert "England percentages are of the 1,540,160 pupils with SEN in state-funded schools" in note
+    assert "not the 1,673,205 pupils with SEN in all schools" in note
+    caveats = text.comparability_note(comparison)
+    for said in (
+        "not like for like",  # one primary need per pupil against every need a family mentions
+        "nearest 10",  # rounding, and the columns against their stated totals
+        "1,139,730 pupils on SEN support against a stated 1,139,750",
+        "of the stated total of pupils with SEN (1,540,160), not of the needs' sum (1,540,140)",
+        "state-funded schools in England (January 2024), where 1,540,160 of 8,497,940 pupils had SEN",
+        "(1,673,205 pupils with SEN, 434,354 with an EHC plan)",  # the all-schools totals: not the base
+        "NSA (SEN support but no specialist assessment of type of need) exists only under SEN support",
+        'data set "National - Special educational needs (SEN)"',
+        SHIPPED["breakdown"]["source"]["url"],
+    ):
+        assert said in caveats, said
+    assert all(caveat in caveats for caveat in comparison.england.caveats)
+
+
+def test_the_committed_page_shows_england_beside_the_service_and_the_caveats():
+    # The notebook's stored outputs are nbval's baseline: the page as built from the sample.
+    notebook = json.loads((Path(__file__).parents[1] / "notebooks" / "sen_types.ipynb").read_text())
+    shown = " ".join(
+        "".join(output.get("data", {}).get("text/markdown", ""))
+        + "".join(output.get("data", {}).get("text/html", ""))
+        for cell in notebook["cells"]
+        for output in cell.get("outputs", [])
+    )
+    assert '<th scope="col">England %</th>' in shown
+    for said in ("nearest 10", "state-funded schools", "exists only under SEN support", "not like for like"):
+        assert said in shown, said
 
 
 def test_a_hidden_service_share_stays_hidden_with_the_next_smallest(con, tmp_path):

@@ -1,11 +1,12 @@
 """A service's SEN type mix beside England's pupils with SEN by primary type of need.
 
-England's figures are the January 2024 school census (reference/england_sen_2024.yaml). The service
-side is its SEN type mix (metrics.mixes) with each label counted under the DfE primary need code the
-taxonomy gives it; labels without a code go to "Other/unmapped". Service percentages are of the SEN
-types recorded (several per involvement); England's are of pupils with SEN (one primary need each):
-context, not like for like. Only the published mix (LabelMix.protected) is used, and a code with any
-hidden label is hidden too.
+England's figures are the January 2024 school census (reference/england_sen_2024.yaml): totals for
+all schools, and a breakdown by primary need for state-funded schools whose shares are of its own
+total. The service side is its SEN type mix (metrics.mixes) with each label counted under the DfE
+primary need code the taxonomy gives it; labels without a code go to "Other/unmapped". Service
+percentages are of the SEN types recorded (several per involvement); England's are of pupils with
+SEN (one primary need each): context, not like for like. Only the published mix
+(LabelMix.protected) is used, and a code with any hidden label is hidden too.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from . import mixes
 ENGLAND_FILE = config.PACKAGE_DIR / "reference" / "england_sen_2024.yaml"
 CODE = "code"
 NEED = "Primary need"
+ENGLAND_SEN_SUPPORT = "England SEN support"
+ENGLAND_EHC_PLAN = "England EHC plan"
 ENGLAND_PUPILS = "England pupils"
 ENGLAND_SHARE = "England share"
 SERVICE = "Service %"
@@ -32,37 +35,69 @@ ENGLAND = "England %"
 DIFFERENCE = "Difference (points)"
 LABELS = "SEN types"  # the service's SEN types counted under the need
 UNMAPPED_NEED = "Other/unmapped"
+# The breakdown's stated totals (keys of `breakdown.totals`) and the needs' column each adds up.
+COLUMNS = {"sen_support": ENGLAND_SEN_SUPPORT, "ehc_plan": ENGLAND_EHC_PLAN, "with_sen": ENGLAND_PUPILS}
 
 
 @dataclass(frozen=True)
 class EnglandSen:
-    """England's pupils with SEN (reference/england_sen_2024.yaml): totals, and the breakdown by
-    primary need if the file has one."""
+    """England's pupils with SEN (reference/england_sen_2024.yaml): totals for all schools, and the
+    breakdown by primary need (its own source, coverage, totals and caveats) if the file has one."""
 
-    source: dict  # title, publisher, url, published, date, census, coverage
-    totals: dict  # pupils_with_sen, ehc_plan, sen_support, percent_of_all_pupils
-    breakdown_source: str | None
-    breakdown_coverage: str
-    # code, Primary need ("Autistic spectrum disorder (ASD)"), England pupils, England share (a
-    # fraction of the breakdown's total); both null for every need when there is no breakdown.
+    source: dict  # of the totals: title, publisher, url, published, date, census, coverage
+    totals: dict  # pupils_with_sen, ehc_plan, sen_support, percent_of_all_pupils (all schools)
+    breakdown: dict  # source, date, coverage, rounding, totals, caveats, as in the file
+    # code, Primary need ("Autistic spectrum disorder (ASD)"), England SEN support, England EHC
+    # plan, England pupils, England share (a fraction of `base`); null where the file has none.
     needs: pl.DataFrame
+    base: int | None  # the pupils England's shares are of (None: the file gives percentages)
 
     @property
     def available(self) -> bool:
         """Whether England's pupils by primary need are in the reference file."""
         return self.needs[ENGLAND_SHARE].null_count() == 0
 
+    @property
+    def breakdown_source(self) -> dict | None:
+        """Publisher, title, data set, row, based_on and url of the breakdown's table."""
+        return self.breakdown.get("source")
+
+    @property
+    def breakdown_coverage(self) -> str:
+        """Which schools the breakdown counts: 'state-funded schools in England'."""
+        return " ".join(str(self.breakdown.get("coverage", "")).split())
+
+    @property
+    def caveats(self) -> list[str]:
+        """The file's caveats about the breakdown, each a sentence or two to print as written."""
+        return [" ".join(c.split()) for c in self.breakdown.get("caveats") or []]
+
+    def added_up(self) -> dict[str, tuple[int, int]]:
+        """{column: (its needs' sum, its stated total)} for each column the file states a total of:
+        with rounded figures the two may differ, within the rounding."""
+        stated = self.breakdown.get("totals") or {}
+        return {
+            key: (int(self.needs[column].sum()), int(stated[key]))
+            for key, column in COLUMNS.items()
+            if stated.get(key) is not None and self.needs[column].null_count() == 0
+        }
+
 
 def england(path: Path = ENGLAND_FILE) -> EnglandSen:
-    """England's reference figures, checked: a breakdown is complete (every need) or absent."""
+    """England's reference figures, checked: a breakdown is complete (every need) or absent, has
+    its source, and its columns add up to their stated totals within the rounding."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     breakdown = raw["breakdown"]
     needs = breakdown["needs"]
-    pupils = [n.get("pupils") for n in needs]
+    support = [n.get("sen_support") for n in needs]
+    ehc = [n.get("ehc_plan") for n in needs]
+    pupils = [_pupils(n) for n in needs]
     percents = [n.get("percent") for n in needs]
+    stated = breakdown.get("totals") or {}
+    base = None
     if all(p is not None for p in pupils):
-        total = sum(pupils)
-        shares = [p / total if total else None for p in pupils]
+        base = stated.get("with_sen") or sum(pupils)
+        shares = [p / base if base else None for p in pupils]
     elif all(p is not None for p in percents):
         shares = [p / 100 for p in percents]
     elif any(p is not None for p in pupils + percents):
@@ -78,18 +113,54 @@ def england(path: Path = ENGLAND_FILE) -> EnglandSen:
         {
             CODE: [n["code"] for n in needs],
             NEED: [f"{n['need']} ({n['code']})" for n in needs],
+            ENGLAND_SEN_SUPPORT: support,
+            ENGLAND_EHC_PLAN: ehc,
             ENGLAND_PUPILS: pupils,
             ENGLAND_SHARE: shares,
         },
-        schema={CODE: pl.String, NEED: pl.String, ENGLAND_PUPILS: pl.Int64, ENGLAND_SHARE: pl.Float64},
+        schema={
+            CODE: pl.String,
+            NEED: pl.String,
+            ENGLAND_SEN_SUPPORT: pl.Int64,
+            ENGLAND_EHC_PLAN: pl.Int64,
+            ENGLAND_PUPILS: pl.Int64,
+            ENGLAND_SHARE: pl.Float64,
+        },
     )
-    return EnglandSen(
-        raw["source"], raw["totals"], breakdown.get("source"), " ".join(breakdown["coverage"].split()), frame
-    )
+    result = EnglandSen(raw["source"], raw["totals"], breakdown, frame, base)
+    _check_added_up(result, path)
+    return result
+
+
+def _pupils(need: dict) -> int | None:
+    """A need's pupils with SEN: as given, else its SEN support and EHC plan pupils together."""
+    if need.get("pupils") is not None:
+        return need["pupils"]
+    parts = (need.get("sen_support"), need.get("ehc_plan"))
+    return None if None in parts else sum(parts)
+
+
+def _check_added_up(england: EnglandSen, path: Path) -> None:
+    """A column's needs may miss its stated total by the rounding of each figure (half the rounding
+    unit, for every need and for the total itself), never more: more is a figure mistyped."""
+    unit = england.breakdown.get("rounding") or 0
+    slack = unit / 2 * (england.needs.height + 1)
+    stated = england.breakdown.get("totals") or {}
+    parts = (stated.get("sen_support"), stated.get("ehc_plan"))
+    checks = dict(england.added_up())
+    if stated.get("with_sen") is not None and None not in parts:  # the totals among themselves
+        checks["with_sen = sen_support + ehc_plan"] = (sum(parts), stated["with_sen"])
+    for column, (added, total) in checks.items():
+        if abs(added - total) > slack:
+            raise ValueError(
+                f"{path.name}: breakdown {column} adds up to {added:,}, not {total:,} as stated "
+                f"(allowed by rounding: {slack:,.0f})"
+            )
 
 
 def england_sen_mix(path: Path = ENGLAND_FILE) -> pl.DataFrame:
-    """England's pupils with SEN by primary need: code, need, pupils, share (null: not published here)."""
+    """England's pupils with SEN by primary need: code, need, SEN support, EHC plan, pupils, share
+    (of the breakdown's stated total; null where the file has no figure)."""
     return england(path).needs
 
 

@@ -66,8 +66,8 @@ def headline(comparison: SenTypeComparison) -> str:
             return f"{svc}'s SEN types in {period} were in the same proportions as England's pupils with SEN."
         return (
             f"Counted by DfE primary need, {svc}'s SEN types in {period} were {' and '.join(parts)}: "
-            "percentages of SEN types recorded, against percentages of England's pupils with SEN "
-            f"({comparison.england.source['date']})."
+            f"percentages of SEN types recorded, against percentages of England's pupils with SEN in "
+            f"{_breakdown_where(comparison.england)}."
         )
     else:
         top = shown.filter(pl.col(SERVICE) > 0).sort(SERVICE, descending=True, maintain_order=True).head(3)
@@ -81,14 +81,19 @@ def headline(comparison: SenTypeComparison) -> str:
 
 
 def caption(comparison: SenTypeComparison) -> str:
-    """'SEN types by DfE primary need, 2024, Worcestershire SENDIASS and England (January 2024)'."""
+    """'SEN types by DfE primary need, 2024, Worcestershire SENDIASS and England (state-funded
+    schools, January 2024)'."""
     svc, period = comparison.service.name, comparison.period.label
-    england = f" and England ({comparison.england.source['date']})" if comparison.england.available else ""
-    return f"SEN types by DfE primary need, {period}, {svc}{england}"
+    england = comparison.england
+    beside = ""
+    if england.available:
+        beside = f" and England ({_coverage_short(england)}, {_breakdown_date(england)})"
+    return f"SEN types by DfE primary need, {period}, {svc}{beside}"
 
 
 def table_note(comparison: SenTypeComparison) -> str:
-    """What each percentage is of, and where England's figures come from."""
+    """What each percentage is of: the service's SEN types recorded; England's pupils with SEN in the
+    breakdown's own coverage, of its own total (not the all-schools headline)."""
     note = (
         f"Service percentages are of the {count(comparison.labels_recorded)} SEN types recorded for the "
         f"involvements opened in {comparison.period.label}, each counted under the DfE primary need "
@@ -97,35 +102,118 @@ def table_note(comparison: SenTypeComparison) -> str:
     if UNMAPPED_NEED in comparison.rows[NEED]:
         note += f" SEN types with no code are under {UNMAPPED_NEED}."
     england = comparison.england
-    if england.available:
-        source = england.source
-        note += (
-            f" England percentages are of pupils with SEN by primary need, {source['date']} "
-            f"({england.breakdown_coverage}). Differences are in percentage points, worked out before "
-            f"rounding. Source for England: {source['publisher']}, {source['title']}."
+    if not england.available:
+        return (
+            note + " England's pupils by primary need are not available in the workbench's reference figures."
         )
-    else:
-        note += " England's pupils by primary need are not available in the workbench's reference figures."
-    return note
+    of = f"the {count(england.base)} pupils with SEN" if england.base else "pupils with SEN"
+    note += (
+        f" England percentages are of {of} in {_breakdown_where(england)}, SEN support and EHC plans "
+        "together: the breakdown's own total"
+    )
+    if england.base != england.totals.get("pupils_with_sen"):
+        note += f", not the {count(england.totals['pupils_with_sen'])} pupils with SEN in all schools"
+    return note + ". Differences are in percentage points, worked out before rounding."
 
 
 def comparability_note(comparison: SenTypeComparison) -> str:
-    """Why the service's mix and England's are not like for like."""
+    """Why the service's mix and England's are not like for like, and (with a breakdown) what England's
+    figures cover, how they are rounded, the file's caveats and their source: a Markdown list."""
     england = comparison.england
-    coverage = (
-        f", and the breakdown by primary need covers {england.breakdown_coverage}"
-        if england.available
-        else ""
+    like_for_like = (
+        "These figures are not like for like. A SENDIASS records the needs of the children whose "
+        "families contact it, as many as apply, so one child can count under several needs, and a family "
+        "that contacts it twice counts twice; the school census records one primary need for each pupil."
     )
+    judgement = (
+        "The DfE code each SEN type is counted under is the workbench's judgement (ADHD under SEMH, "
+        "for example), not a DfE rule."
+    )
+    if not england.available:
+        return (
+            f"{like_for_like} England's figures are pupils in schools on census day in "
+            f"{england.source['date']}: the totals include independent schools. {judgement} "
+            f"Source for England: {_totals_source(england)}."
+        )
+    items = [f"{like_for_like} {judgement}", _coverage_note(england)]
+    if england.breakdown.get("rounding"):
+        items.append(_rounding_note(england))
+    items += england.caveats
+    items.append(f"{_breakdown_source(england)} All-schools totals: {_totals_source(england)}.")
+    return "\n".join(f"- {item}" for item in items)
+
+
+def _coverage_note(england: EnglandSen) -> str:
+    """What the breakdown counts, beside the all-schools totals it must not be mixed with."""
+    stated = england.breakdown.get("totals") or {}
+    with_sen = stated.get("with_sen") or england.base
+    text = f"England's figures by primary need are of {_breakdown_where(england)}"
+    if with_sen and stated.get("pupils"):
+        text += f", where {count(with_sen)} of {count(stated['pupils'])} pupils had SEN"
+    totals = england.totals
     return (
-        "These figures are not like for like. A SENDIASS records the needs of the children whose families "
-        "contact it, as many as apply, so one child can count under several needs, and a family that "
-        "contacts it twice counts twice; the school census records one primary need for each pupil. "
-        f"England's figures are pupils in schools on census day in {england.source['date']}: the totals "
-        f"include independent schools{coverage}. The DfE code each SEN type is counted under is the "
-        "workbench's judgement (ADHD under SEMH, for example), not a DfE rule. "
-        f"Source for England: {england.source['publisher']}, {england.source['title']}."
+        f"{text}. The totals for all schools, independent schools included, are larger "
+        f"({count(totals['pupils_with_sen'])} pupils with SEN, {count(totals['ehc_plan'])} with an EHC "
+        "plan), so England's percentages are of the breakdown's own total, not of those."
     )
+
+
+def _rounding_note(england: EnglandSen) -> str:
+    """DfE's rounding, each column's needs against its stated total, and which total is the base."""
+    added = england.added_up()
+    names = {"sen_support": "pupils on SEN support", "ehc_plan": "with an EHC plan"}
+    columns = _and(
+        [
+            f"{count(added[key][0])} {name} against a stated {count(added[key][1])}"
+            for key, name in names.items()
+            if key in added
+        ]
+    )
+    unit = count(england.breakdown["rounding"])
+    text = f"DfE rounds these figures to the nearest {unit}, so they need not add up to the totals it states"
+    text += f": the needs add up to {columns}." if columns else "."
+    if "with_sen" in added:
+        needs_sum, stated = added["with_sen"]
+        text += (
+            f" England's percentages are of the stated total of pupils with SEN ({count(stated)}), not "
+            f"of the needs' sum ({count(needs_sum)}): the stated total was rounded once from the true "
+            "count, while the sum carries the rounding of every figure in it. So England's percentages "
+            "add up to 100% only to within rounding."
+        )
+    return text
+
+
+def _breakdown_source(england: EnglandSen) -> str:
+    """'Source for England's figures by primary need: Department for Education, <title>, data set ...'."""
+    src = england.breakdown_source or {}
+    title = " ".join(str(src.get("title", "")).split())
+    text = f"Source for England's figures by primary need: {src.get('publisher', '')}, {title}"
+    if src.get("data_set"):
+        data_set = f'data set "{src["data_set"]}"'
+        text += f", [{data_set}]({src['url']})" if src.get("url") else f", {data_set}"
+    if src.get("row"):
+        text += f', row "{src["row"]}"'
+    if src.get("based_on"):
+        text += f", DfE's own collation of {src['based_on']}"
+    return text + "."
+
+
+def _totals_source(england: EnglandSen) -> str:
+    return f"{england.source['publisher']}, {england.source['title']}"
+
+
+def _breakdown_date(england: EnglandSen) -> str:
+    return str(england.breakdown.get("date") or england.source["date"])
+
+
+def _coverage_short(england: EnglandSen) -> str:
+    """'state-funded schools in England' -> 'state-funded schools' (the caption already says England)."""
+    return england.breakdown_coverage.removesuffix(" in England")
+
+
+def _breakdown_where(england: EnglandSen) -> str:
+    """'state-funded schools in England (January 2024)'."""
+    return f"{england.breakdown_coverage} ({_breakdown_date(england)})"
 
 
 def _need(row: dict) -> str:
