@@ -1,10 +1,69 @@
-"""Which reporting years have data, kept free of pandas so that up-to-date checks start fast."""
+"""Which appendices there are, which reporting years have data and which pages that data feeds,
+kept free of pandas and Jupyter so that up-to-date checks start fast."""
 
 from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import duckdb
 
 from . import config, periods
+
+
+@dataclass(frozen=True)
+class Appendix:
+    """A published notebook: one whose metadata has a `sendiass` entry (title, summary, order, what
+    it requires to have anything to show, and the involvement columns it shows)."""
+
+    name: str
+    path: Path
+    title: str
+    summary: str
+    order: int
+    requires: dict = field(default_factory=dict)  # what it needs to have anything to show
+    shows: tuple[str, ...] = ()  # involvement columns it has a section or figure for
+
+
+def appendices(notebooks_dir: Path | None = None) -> list[Appendix]:
+    """Notebooks that publish as appendices, in their metadata order (read again only when a
+    notebook changed: a national build asks once per service-year)."""
+    paths = sorted((notebooks_dir or config.NOTEBOOKS_DIR).glob("*.ipynb"))
+    return list(_appendices(tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in paths)))
+
+
+@lru_cache(maxsize=8)
+def _appendices(stamped: tuple[tuple[Path, int, int], ...]) -> list[Appendix]:
+    found = []
+    for path, _, _ in stamped:
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("sendiass")
+        if meta:
+            found.append(
+                Appendix(
+                    path.stem,
+                    path,
+                    meta["title"],
+                    meta["summary"],
+                    int(meta.get("order", 100)),
+                    meta.get("requires", {}),
+                    tuple(meta.get("shows", ())),
+                )
+            )
+    return sorted(found, key=lambda a: (a.order, a.name))
+
+
+def pages(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[Appendix]:
+    """The appendices a service-year's report has: those with anything to show (the year's
+    involvements are enough for a page that requires nothing more)."""
+    return [a for a in appendices() if not a.requires or has_data(con, service, year, a.requires)]
+
+
+def columns_shown(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[str]:
+    """The involvement columns the service-year's pages show: a missing or blank one leaves a
+    section with nothing in it, which the report's warnings then name."""
+    return sorted({column for page in pages(con, service, year) for column in page.shows})
 
 
 def years_with_data(con: duckdb.DuckDBPyConnection, service: str) -> list[int]:

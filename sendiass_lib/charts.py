@@ -204,7 +204,7 @@ def mix_figure(mix) -> HTML:
 
     # Only what the disclosure rule lets the table show is drawn: a bar would give a [c] back.
     shown = mix.protected().data.rows.filter(pl.col("Share") > 0)
-    if shown.is_empty():
+    if shown.is_empty() or mix.empty_text:
         return HTML("")
     chart = bars_by_label(
         shown,

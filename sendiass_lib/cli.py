@@ -201,6 +201,10 @@ def _data(args) -> int:
             f"{db_path}: {how}, {loaded} file(s) loaded in {time.perf_counter() - started:.1f} s"
             f" (extracts from {sources})"
         )
+    from .availability import appendices
+
+    shown = {column for page in appendices() for column in page.shows}
+    _print_warnings([w for r in report.results if not r.is_sample for w in r.warnings(shown)])
     if report.failures:
         kept = "left as it was" if report.rebuilt else "has every other file"
         print(
@@ -209,6 +213,16 @@ def _data(args) -> int:
         )
         return FAILED
     return 0
+
+
+def _print_warnings(lines: list[str]) -> None:
+    """A block at the end of a command's output: what to look at before publishing."""
+    if lines:
+        print(
+            "sendiass: check these before publishing (the data-quality page lists them too):", file=sys.stderr
+        )
+        for line in lines:
+            print(f"  - {line}", file=sys.stderr)
 
 
 def _load(args) -> int:
@@ -263,6 +277,11 @@ def _report(args) -> int:
     result = build_report(args.service, args.year, db_path=args.db, out_dir=args.out, force=args.force)
     for failure in result.failures:
         print(f"sendiass: failed {failure}", file=sys.stderr)
+    from . import db
+    from .metrics import quality
+
+    with db.connect(args.db) as con:
+        _print_warnings(quality.warnings(con, args.service, args.year))
     print(
         f"{len(result.built)} built, {len(result.up_to_date)} up to date, "
         f"{len(result.failures)} failed in {time.perf_counter() - started:.1f} s; "

@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS loads (
     rows_rejected INTEGER NOT NULL,
     columns_dropped VARCHAR[] NOT NULL,  -- headers dropped: personal data, unknown, ignored
     columns_unknown VARCHAR[] NOT NULL,  -- of which the contract does not know (a warning)
+    columns_personal VARCHAR[] NOT NULL,  -- of which hold personal data (never read)
     columns_mapped VARCHAR[] NOT NULL,  -- the contract columns the file carried
     CHECK (rows_in = rows_loaded + rows_rejected)
 );

@@ -50,6 +50,11 @@ def naming(name: str) -> tuple[str, str]:
     return title, str(raw.get("noun", "labels"))
 
 
+def column_phrase(name: str) -> str:
+    """How a sentence names the extract column a taxonomy's labels come from ("where-heard")."""
+    return str(_taxonomy_file(name).get("column", name.replace("_", "-")))
+
+
 @cache
 def taxonomy(name: str) -> pl.DataFrame:
     """The taxonomy as a lookup table: list, valid_from, valid_until, key, label, code, theme,

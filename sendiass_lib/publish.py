@@ -17,12 +17,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, config, db, periods
-from .availability import has_data, years_with_data
+from . import __version__, availability, config, db, periods
+from .availability import Appendix, appendices, years_with_data
 
 if TYPE_CHECKING:  # imported when a page is built, not when checking what is up to date
     from jupyter_client.manager import KernelManager
@@ -52,50 +52,12 @@ class NoDataError(ValueError):
     """The service has no data for the requested year; the message names the years it has."""
 
 
-@dataclass(frozen=True)
-class Appendix:
-    """A published notebook."""
-
-    name: str
-    path: Path
-    title: str
-    summary: str
-    order: int
-    requires: dict = field(default_factory=dict)  # what it needs to have anything to show
-
-
 @dataclass
 class ReportResult:
     built: list[Path] = field(default_factory=list)
     up_to_date: list[Path] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     index: Path | None = None
-
-
-def appendices(notebooks_dir: Path | None = None) -> list[Appendix]:
-    """Notebooks that publish as appendices, in their metadata order (read again only when a
-    notebook changed: a national build asks once per service-year)."""
-    paths = sorted((notebooks_dir or config.NOTEBOOKS_DIR).glob("*.ipynb"))
-    return list(_appendices(tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in paths)))
-
-
-@lru_cache(maxsize=8)
-def _appendices(stamped: tuple[tuple[Path, int, int], ...]) -> list[Appendix]:
-    found = []
-    for path, _, _ in stamped:
-        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("sendiass")
-        if meta:
-            found.append(
-                Appendix(
-                    path.stem,
-                    path,
-                    meta["title"],
-                    meta["summary"],
-                    int(meta.get("order", 100)),
-                    meta.get("requires", {}),
-                )
-            )
-    return sorted(found, key=lambda a: (a.order, a.name))
 
 
 def check_request(con, service: str, year: int) -> None:
@@ -176,7 +138,7 @@ def _plan(con, service: str, year: int, out_dir: Path, force: bool, progress) ->
     check_request(con, service, year)
     extracts = _extracts(con, service)
     # check_request found involvements in the year: enough for a page that requires nothing more.
-    pages = [a for a in appendices() if not a.requires or has_data(con, service, year, a.requires)]
+    pages = availability.pages(con, service, year)
     target = out_dir / str(year) / service
     target.mkdir(parents=True, exist_ok=True)
     manifest_path = target / MANIFEST

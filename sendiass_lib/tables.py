@@ -87,7 +87,10 @@ def published_table(shown, caption: str, rename: dict[str, str] | None = None, *
 
 def mix_table(mix) -> HTML:
     """A label mix (metrics.mixes.LabelMix) as a table: label, involvements, share; its base below.
-    Small counts are suppressed by the service's disclosure rule, and their shares with them."""
+    Small counts are suppressed by the service's disclosure rule, and their shares with them. A
+    column the extract does not have, or has blank all year, gets a sentence, not a table of zeros."""
+    if mix.empty_text:
+        return HTML(f"<p>{escape(mix.empty_text)}</p>")
     shown = mix.protected()
     return published_table(
         shown._replace(data=shown.data.table()),

@@ -33,6 +33,7 @@ def test_the_connection_still_answers_sql_after_every_metric(sample_db):
     # stopped at fetchone() would break an analyst's next query in the explore notebook.
     from sendiass_lib import connect
     from sendiass_lib.metrics import (
+        differences,
         digital,
         evaluations,
         figures,
@@ -59,7 +60,9 @@ def test_the_connection_still_answers_sql_after_every_metric(sample_db):
             lambda: figures.figures(con, "bucks", 2021),
             lambda: tribunals.avoidance_estimate(con, "worcs", 2024),
             lambda: quality.missing(con, "worcs", 2024),
-            lambda: quality.differences(con, "worcs", 2024),
+            lambda: quality.unmapped(con, "worcs", 2024),
+            lambda: quality.dropped_columns(con, "worcs"),
+            lambda: differences.differences(con, "worcs", 2024),
         ]
         for call in calls:
             call()

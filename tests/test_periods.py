@@ -86,8 +86,14 @@ def test_bad_period_is_refused_naming_the_valid_rules(con):
 
 
 # Metrics of a YEAR that cannot be regrouped: the figures extract gives one figure per reporting year,
-# and the differences listed from a printed report are for the year that report covers.
-KEPT_TO_THE_SERVICE_YEAR = {"figures.figures", "quality.differences", "tribunals.printed"}
+# the differences listed from a printed report are for the year that report covers, and warnings are
+# about the pages of the service's own report for the year.
+KEPT_TO_THE_SERVICE_YEAR = {
+    "figures.figures",
+    "differences.differences",
+    "tribunals.printed",
+    "quality.warnings",
+}
 
 
 def test_every_metric_of_a_year_takes_a_period():

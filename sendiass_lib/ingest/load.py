@@ -41,6 +41,26 @@ class LoadResult:
     reasons: Counter = field(default_factory=Counter)
     dropped_unknown: list[str] = field(default_factory=list)
     unmapped: Counter = field(default_factory=Counter)  # (column, raw label) -> rows
+    is_sample: bool = False
+    absent: list[str] = field(default_factory=list)  # optional contract columns the file lacks
+    all_unmapped: list[str] = field(default_factory=list)  # label columns none of whose labels mapped
+
+    def warnings(self, shown: set[str] | frozenset[str] = frozenset()) -> list[str]:
+        """What to look at before publishing from this file, in words: unknown columns, columns
+        among `shown` (those pages show) it does not have, label columns whose labels all failed."""
+        if self.already_loaded:
+            return []
+        found = []
+        if self.dropped_unknown:
+            listed = ", ".join(f"'{h}'" for h in self.dropped_unknown)
+            found.append(
+                f"{self.file_name}: dropped as unknown: {listed} (`sendiass check` suggests a mapping)"
+            )
+        if missing := [c for c in self.absent if c in shown]:
+            found.append(f"{self.file_name}: no column for {', '.join(missing)}: the pages say so")
+        if self.all_unmapped:
+            found.append(f"{self.file_name}: every label of {', '.join(self.all_unmapped)} matched nothing")
+        return found
 
     def summary(self) -> str:
         """One line for a terminal: rows in / loaded / rejected and the top reasons."""
@@ -160,11 +180,15 @@ def load_file(
     result.rows_rejected = checked.rejects.height
     result.reasons = Counter(checked.rejects["reason"].to_list())
     result.dropped_unknown = headers.unknown
+    result.is_sample = sha in sample_hashes()
+    result.absent = [c.name for c in spec.columns if not c.required and c.name not in headers.canonical]
     if checked.labels is not None:
         unmapped = checked.labels.filter(pl.col("label") == UNMAPPED)
         result.unmapped = Counter(
             zip(unmapped["field"].to_list(), unmapped["raw_label"].to_list(), strict=True)
         )
+        mapped = set(checked.labels.filter(pl.col("label") != UNMAPPED)["field"].cast(pl.String).to_list())
+        result.all_unmapped = sorted({str(f) for f, _ in result.unmapped} - mapped)
 
     columns = [c.store_as for c in spec.columns if not c.is_label]
     if own_transaction:
@@ -173,20 +197,21 @@ def load_file(
         result.load_id = con.execute(
             """INSERT INTO loads (service, kind, file_name, sha256, is_sample, loaded_at,
                                   rows_in, rows_loaded, rows_rejected, columns_dropped, columns_unknown,
-                                  columns_mapped)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING load_id""",
+                                  columns_personal, columns_mapped)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING load_id""",
             [
                 service,
                 kind,
                 path.name,
                 sha,
-                sha in sample_hashes(),
+                result.is_sample,
                 datetime.now(),
                 result.rows_in,
                 result.rows_loaded,
                 result.rows_rejected,
                 _safe([m.header for m in headers.matches if m.column is None]),
                 _safe(headers.unknown),
+                _safe(headers.personal),
                 sorted(headers.canonical),
             ],
         ).fetchall()[0][0]

@@ -39,6 +39,11 @@ class Field:
     multi: bool  # a cell may hold several labels
     title: str  # "SEN type"
     noun: str  # what its labels are called in a sentence: "SEN types"
+    column: str = ""  # how a sentence names the extract's column: "where-heard"
+
+    def absent(self) -> str:
+        """The sentence a page gives instead of a table when the extract has no such column."""
+        return f"This service's extract has no {self.column or self.name} column."
 
 
 def label_fields() -> dict[str, Field]:
@@ -48,7 +53,8 @@ def label_fields() -> dict[str, Field]:
         if column.is_label:
             taxonomy = column.taxonomy or column.name
             title, noun = labels.naming(taxonomy)
-            fields[column.name] = Field(column.name, taxonomy, column.type == "labels", title, noun)
+            phrase = labels.column_phrase(taxonomy)
+            fields[column.name] = Field(column.name, taxonomy, column.type == "labels", title, noun, phrase)
     return fields
 
 
@@ -66,6 +72,16 @@ class LabelMix:
     # Label, code, Involvements (citing it), Share (of the base), Share of involvements (opened in
     # the period); shares are null when their base is 0.
     rows: pl.DataFrame
+    carried: bool = True  # the extracts the period's involvements came from have this column
+
+    @property
+    def empty_text(self) -> str | None:
+        """The sentence a page shows instead of a table of zeros, or None when there are labels."""
+        if not self.carried:
+            return self.field.absent()
+        if not self.recorded:
+            return f"No involvement opened in {self.period.label} has any {self.field.noun} recorded."
+        return None
 
     @property
     def base(self) -> int:
@@ -189,14 +205,31 @@ def _mix(con, service: Service, field: Field, period: Period, list_name: str) ->
         )
         .select(LABEL, "code", COUNT, SHARE, SHARE_OF_INVOLVEMENTS)
     )
-    return LabelMix(service, field, period, list_name, involvements, recorded, labels_recorded, rows)
+    carried = carries(con, service.slug, field.name, period) is not False
+    return LabelMix(service, field, period, list_name, involvements, recorded, labels_recorded, rows, carried)
+
+
+def carries(con: duckdb.DuckDBPyConnection, service: str, column: str, period: Period) -> bool | None:
+    """Whether the extracts that supplied the involvements opened in `period` had `column` (a
+    contract column), so a blank table can say the column is missing rather than show zeros; None
+    when no load recorded it (rows written by hand)."""
+    known, carried = con.execute(
+        """SELECT count(l.load_id), coalesce(bool_or(list_contains(l.columns_mapped, $column)), false)
+           FROM (SELECT DISTINCT load_id FROM involvements
+                 WHERE service = $service AND opened_on BETWEEN $start AND $end) i
+           JOIN loads l USING (load_id)""",
+        {"service": service, "column": column, "start": period.start, "end": period.end},
+    ).fetchall()[0]
+    return carried if known else None
 
 
 def _ratio(count: pl.Expr, base: int) -> pl.Expr:
     return count / base if base else pl.lit(None, pl.Float64)
 
 
-LEVELS = Field("intervention_level", "intervention_level", False, "Intervention level", "levels")
+LEVELS = Field(
+    "intervention_level", "intervention_level", False, "Intervention level", "levels", "intervention-level"
+)
 
 
 def levels(con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None) -> LabelMix:
@@ -221,7 +254,8 @@ def levels(con: duckdb.DuckDBPyConnection, service: str, year: int, period: str 
         _ratio(pl.col(COUNT), recorded).alias(SHARE),
         _ratio(pl.col(COUNT), involvements).alias(SHARE_OF_INVOLVEMENTS),
     )
-    return LabelMix(svc, LEVELS, span, "levels", involvements, recorded, recorded, rows)
+    carried = carries(con, svc.slug, LEVELS.name, span) is not False
+    return LabelMix(svc, LEVELS, span, "levels", involvements, recorded, recorded, rows, carried)
 
 
 THEME = "Theme"

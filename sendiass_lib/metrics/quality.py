@@ -1,28 +1,30 @@
-"""Data quality of a service's loaded extracts, and where a published report differs from its data.
+"""Data quality of a service's loaded extracts: what was loaded and rejected, columns dropped,
+fields missing or blank, labels that matched nothing.
 
 Loads and rejected rows come from the database's own bookkeeping (every row of every file is either
-loaded or rejected with a reason). Unmapped labels and missing fields are counted over the
-involvements opened in the reporting year. Differences from a printed report are listed in
-published/report_differences.yaml; the figure beside each printed one is computed here, from the data.
+loaded or rejected with a reason). Unmapped labels and blank fields are counted over the
+involvements opened in the reporting year. Nothing here is silent: `warnings` lists, in words, what
+a service should look at first, for the terminal and for the data-quality page.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
 
 import duckdb
 import polars as pl
-import yaml
 
-from .. import config, formatting, periods
-from . import evaluations, figures, headline, involvements, mixes
+from .. import availability, config, disclosure, periods
+from ..config import Service
+from . import mixes
 
-DIFFERENCES_FILE = config.PACKAGE_DIR / "published" / "report_differences.yaml"
 OPTIONAL_FIELDS = {
     "first_response_on": "Date of first response",
     "closed_on": "Date closed",
     "intervention_level": "Intervention level (set at closure)",
 }
+FIELD, IN_EXTRACT, BLANK, SHARE_BLANK, STATUS = "Field", "In the extract", "Blank", "Share blank", "Status"
+NOT_IN_EXTRACT, ALL_BLANK, ALL_UNMAPPED = "not in the extract", "blank all year", "every label unmapped"
 
 
 def loads(con: duckdb.DuckDBPyConnection, service: str) -> pl.DataFrame:
@@ -52,11 +54,55 @@ def rejects_by_reason(con: duckdb.DuckDBPyConnection, service: str) -> pl.DataFr
     return pl.DataFrame(rows, schema={"Reason": pl.String, "Kind": pl.String, "Rows": pl.Int64}, orient="row")
 
 
+def dropped_columns(con: duckdb.DuckDBPyConnection, service: str) -> pl.DataFrame:
+    """Every column a loaded file had that was not stored: File, Column (its header), Why."""
+    rows = con.execute(
+        """SELECT file_name, header, CASE
+                  WHEN list_contains(columns_unknown, header)
+                  THEN 'unknown: not read (to use it, map it in the service''s mapping file)'
+                  WHEN list_contains(columns_personal, header) THEN 'personal data: never read'
+                  ELSE 'ignored, as the service''s mapping file says' END
+           FROM (SELECT file_name, unnest(columns_dropped) AS header, columns_unknown, columns_personal
+                 FROM loads WHERE service = ?)
+           ORDER BY 1, 2""",
+        [config.service(service).slug],
+    ).fetchall()
+    return pl.DataFrame(rows, schema={"File": pl.String, "Column": pl.String, "Why": pl.String}, orient="row")
+
+
+@dataclass(frozen=True)
+class UnmappedLabels:
+    """Labels that matched no taxonomy entry, as stored (redacted), with the involvements citing each."""
+
+    service: Service
+    rows: pl.DataFrame  # Label as written, Column, Involvements
+
+    def protected(self) -> disclosure.Shown:
+        """The labels that may be listed on a page: a label few involvements cite is text somebody
+        typed that could name a person, so neither it nor its count is shown (left_out says how
+        many were not)."""
+        rule = disclosure.rule(self.service)
+        keep = ~pl.col("Involvements").is_between(1, rule.below - 1) if rule.on else pl.lit(True)
+        return disclosure.Shown(self.rows.filter(keep), {}, rule)
+
+    def left_out_note(self) -> str | None:
+        """The sentence under the table about the labels not listed, if any."""
+        left = self.rows.height - self.protected().data.height
+        if not left:
+            return None
+        below = disclosure.rule(self.service).below
+        return (
+            f"{left} other label{'s' if left > 1 else ''}, each cited by fewer than {below} involvements, "
+            "not listed: text typed into a label cell could identify someone."
+        )
+
+
 def unmapped(
     con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
-) -> pl.DataFrame:
-    """Labels that matched no taxonomy entry, as written, with the involvements citing each."""
-    span = periods.reporting_year(config.service(service, period), year)
+) -> UnmappedLabels:
+    """Labels that matched no taxonomy entry, as stored, with the involvements citing each."""
+    svc = config.service(service, period)
+    span = periods.reporting_year(svc, year)
     rows = con.execute(
         """SELECT l.raw_label, l.field, count(DISTINCT l.involvement_id)
            FROM involvement_labels l JOIN involvements i USING (service, involvement_id)
@@ -65,93 +111,120 @@ def unmapped(
         [service, span.start, span.end],
     ).fetchall()
     schema = {"Label as written": pl.String, "Column": pl.String, "Involvements": pl.Int64}
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    return UnmappedLabels(svc, pl.DataFrame(rows, schema=schema, orient="row"))
+
+
+@dataclass(frozen=True)
+class BlankFields:
+    """For each optional field: whether the extracts had it, and how many of the year's
+    involvements left it blank."""
+
+    service: Service
+    involvements: int  # opened in the year
+    rows: pl.DataFrame  # Field, In the extract, Blank, Share blank, Status (null: nothing to note)
+
+    def protected(self) -> disclosure.Shown:
+        """As it may be published: a blank count of 1 to 4 (of people's records) is [c] with its
+        share, and no share is given on fewer involvements than the rule's minimum."""
+        rule = disclosure.rule(self.service)
+        frame = self.rows.select(FIELD, BLANK, SHARE_BLANK, STATUS)
+        frame, hidden = disclosure.protect(frame, [BLANK], rule, totals=False, shares={SHARE_BLANK: BLANK})
+        if not disclosure.percent_shown(self.involvements, rule):
+            frame = disclosure.withhold(frame, hidden, {f: [SHARE_BLANK] for f in frame[FIELD]})
+        return disclosure.Shown(frame, hidden, rule)
+
+    def not_in_extract(self) -> dict[str, list[str]]:
+        """Cells to show as [z]: the fields the extracts did not have."""
+        absent = self.rows.filter(pl.col(IN_EXTRACT).not_())[FIELD]
+        return {field: [BLANK, SHARE_BLANK] for field in absent}
 
 
 def missing(
     con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
-) -> pl.DataFrame:
-    """For each optional field, the involvements opened in the year with it blank, and their share
-    (label columns the service's extracts never carry are left out)."""
-    span = periods.reporting_year(config.service(service, period), year)
+) -> BlankFields:
+    """For each optional field and label column: whether the extracts that supplied the year's
+    involvements had it, and the involvements opened in the year with it blank (and their share)."""
+    svc = config.service(service, period)
+    span = periods.reporting_year(svc, year)
     where = "service = $service AND opened_on BETWEEN $start AND $end"
     params = {"service": service, "start": span.start, "end": span.end}
     total = con.execute(f"SELECT count(*) FROM involvements WHERE {where}", params).fetchall()[0][0]
     rows = []
     for column, title in OPTIONAL_FIELDS.items():
+        carried = mixes.carries(con, service, column, span) is not False
         n = con.execute(
             f"SELECT count(*) FROM involvements WHERE {where} AND {column} IS NULL", params
         ).fetchall()[0][0]
-        rows.append((title, n))
+        rows.append((title, carried, n if carried else None, None))
     for field in mixes.label_fields().values():
-        carried = con.execute(
-            "SELECT count(*) FROM involvement_labels WHERE service = ? AND field = ?", [service, field.name]
-        ).fetchall()[0][0]
-        if not carried:
-            continue
-        n = con.execute(
-            f"""SELECT count(*) FROM involvements i WHERE {where} AND NOT EXISTS (
-                    SELECT 1 FROM involvement_labels l WHERE l.service = i.service
-                    AND l.involvement_id = i.involvement_id AND l.field = $field)""",
+        blank, labelled, mapped = con.execute(
+            f"""SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM involvement_labels l
+                        WHERE l.service = i.service AND l.involvement_id = i.involvement_id
+                        AND l.field = $field)),
+                    (SELECT count(*) FROM involvement_labels WHERE service = $service AND field = $field),
+                    (SELECT count(*) FROM involvement_labels l JOIN involvements j
+                        USING (service, involvement_id) WHERE l.service = $service AND l.field = $field
+                        AND l.label != 'Unmapped' AND j.opened_on BETWEEN $start AND $end)
+                FROM involvements i WHERE {where}""",
             {**params, "field": field.name},
-        ).fetchall()[0][0]
-        rows.append((field.title, n))
-    frame = pl.DataFrame(rows, schema={"Field": pl.String, "Blank": pl.Int64}, orient="row")
-    return frame.with_columns(
-        (pl.col("Blank") / total if total else pl.lit(None, pl.Float64)).alias("Share blank")
+        ).fetchall()[0]
+        carried = mixes.carries(con, service, field.name, span)
+        if carried is None:  # rows written without a load: a column is had if it holds any label
+            carried = labelled > 0
+        unmapped_only = carried and blank < total and not mapped
+        rows.append(
+            (field.title, carried, blank if carried else None, ALL_UNMAPPED if unmapped_only else None)
+        )
+    frame = pl.DataFrame(
+        rows,
+        schema={FIELD: pl.String, IN_EXTRACT: pl.Boolean, BLANK: pl.Int64, STATUS: pl.String},
+        orient="row",
     )
+    frame = frame.with_columns(
+        (pl.col(BLANK) / total if total else pl.lit(None, pl.Float64)).alias(SHARE_BLANK),
+        pl.when(pl.col(IN_EXTRACT).not_())
+        .then(pl.lit(NOT_IN_EXTRACT))
+        .when((pl.col(BLANK) == total) & (total > 0))
+        .then(pl.lit(ALL_BLANK))
+        .otherwise(pl.col(STATUS))
+        .alias(STATUS),
+    ).select(FIELD, IN_EXTRACT, BLANK, SHARE_BLANK, STATUS)
+    return BlankFields(svc, total, frame)
 
 
-def differences(con: duckdb.DuckDBPyConnection, service: str, year: int) -> pl.DataFrame:
-    """Each listed difference from the printed report for this service and year: what, printed,
-    ours (from the data) and a note."""
-    entries = yaml.safe_load(DIFFERENCES_FILE.read_text(encoding="utf-8"))["differences"]
-    rows = [
-        (e["what"], str(e["printed"]), _ours(con, service, year, e), e.get("note", ""))
-        for e in entries
-        if e["service"] == service and e["year"] == year
-    ]
-    schema = {"What": pl.String, "Printed": pl.String, "From the data": pl.String, "Note": pl.String}
-    return pl.DataFrame(rows, schema=schema, orient="row")
-
-
-def _ours(con, service: str, year: int, entry: dict) -> str:
-    measure = entry["measure"]
-    if measure == "change_on_last_year":
-        change = involvements.monthly(con, service, year).change
-        return formatting.percent(change, 1, signed=True)
-    if measure == "months_over":
-        result = involvements.monthly(con, service, year)
-        months = result.counts.filter(pl.col(involvements.MONTH) != involvements.TOTAL)[result.selected.label]
-        over = sum(1 for n in months if n is not None and n > entry["over"])
-        return f"{over} of {months.drop_nulls().len()} months"
-    if measure == "mix_total":
-        found = _mix_from(con, service, year, entry)
-        return formatting.percent(found.rows[mixes.SHARE].sum(), 1) if found else formatting.NOT_AVAILABLE
-    if measure == "key_figure":
-        value = headline.key_figures(con, service, year).value(entry["name"])
-        return formatting.NOT_AVAILABLE if value is None else f"{value:,.1f}".removesuffix(".0")
-    if measure == "share_of_new":
-        new = involvements.monthly(con, service, year).current
-        return formatting.NOT_AVAILABLE if new is None else f"{new * entry['share']:,.1f}"
-    if measure == "mix_labels_share":
-        found = _mix_from(con, service, year, entry)
-        if not found:
-            return formatting.NOT_AVAILABLE
-        return formatting.percent(sum(found.share(label) or 0.0 for label in entry["labels"]), 1)
-    if measure == "evaluation_share":
-        share = evaluations.evaluations(con, service, year).share(entry["question"], entry["rating"])
-        return formatting.percent(share) if share is not None else formatting.NOT_AVAILABLE
-    if measure == "figure_sum":
-        table = figures.figures(con, service, year).get(entry["table"])
-        values = [table.value(row, entry["column"]) for row in entry["rows"]] if table else []
-        numbers = [v for v in values if isinstance(v, int | float)]
-        return f"{sum(numbers):,.2f}".rstrip("0").rstrip(".") if numbers else formatting.NOT_AVAILABLE
-    raise ValueError(f"{DIFFERENCES_FILE.name}: unknown measure '{measure}'")
-
-
-def _mix_from(con, service: str, year: int, entry: dict) -> mixes.LabelMix | None:
-    """The year's mix of entry["field"] under the list in force from entry["start"], if any."""
-    start = entry["start"] if isinstance(entry["start"], date) else date.fromisoformat(entry["start"])
-    found = [m for m in mixes.mixes(con, service, entry["field"], year) if m.period.start == start]
-    return found[0] if found else None
+def warnings(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[str]:
+    """What the service should look at first for one year, in words: columns its extracts had that
+    were dropped as unknown, and columns the year's pages show (availability.columns_shown) that the
+    extracts did not have, left blank all year, or filled with labels that all matched nothing."""
+    svc = config.service(service)
+    fields = availability.columns_shown(con, service, year)
+    span = periods.reporting_year(svc, year)
+    found = []
+    unknown = con.execute(
+        """SELECT file_name, columns_unknown FROM loads WHERE service = $service
+           AND len(columns_unknown) > 0 AND load_id IN (SELECT load_id FROM involvements
+               WHERE service = $service AND opened_on BETWEEN $start AND $end)
+           ORDER BY file_name""",
+        {"service": service, "start": span.start, "end": span.end},
+    ).fetchall()
+    for file_name, headers in unknown:
+        listed = ", ".join(f"'{h}'" for h in headers)
+        found.append(
+            f"{file_name}: column{'s' if len(headers) > 1 else ''} {listed} dropped as unknown; to use one, "
+            f"map it in the service's mapping file (sendiass check FILE --suggest)"
+        )
+    titles = {f.title: f for f in mixes.label_fields().values()}
+    names = {**{t: c for c, t in OPTIONAL_FIELDS.items()}, **{t: f.name for t, f in titles.items()}}
+    blank = missing(con, service, year).rows.filter(pl.col(STATUS).is_not_null())
+    for title, status in blank.select(FIELD, STATUS).iter_rows():
+        column = names[title]
+        if column not in fields:
+            continue
+        phrase = titles[title].column if title in titles else title.lower()
+        if status == NOT_IN_EXTRACT:
+            found.append(f"{span.label}: the extracts have no {phrase} column")
+        elif status == ALL_BLANK:
+            found.append(f"{span.label}: the {phrase} column is blank for every involvement")
+        else:
+            found.append(f"{span.label}: every {phrase} label matched nothing (see the data-quality page)")
+    return found

@@ -25,7 +25,7 @@ from .. import config
 from ..config import Service
 from ..periods import Period, day_label
 from . import involvements
-from .quality import DIFFERENCES_FILE
+from .differences import DIFFERENCES_FILE
 
 SHARE_KEY = "share_of_involvements"
 COST_KEY = "cost_per_tribunal_gbp"

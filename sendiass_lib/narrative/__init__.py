@@ -78,7 +78,9 @@ def mix_headline(mixes: list[LabelMix]) -> str:
     for mix in mixes:
         title, period = mix.field.title, mix.period.label
         top = _top(mix, 3)
-        if not mix.base:
+        if not mix.carried:
+            sentences.append(mix.field.absent())
+        elif not mix.base:
             sentences.append(f"No {mix.field.noun} were recorded for involvements opened in {period}.")
         elif not top:
             sentences.append(
@@ -89,7 +91,7 @@ def mix_headline(mixes: list[LabelMix]) -> str:
             items = _and([f"{label} ({percent(share)})" for label, share in top])
             verb = "was" if len(top) == 1 else "were"
             sentences.append(f"{title}, {period}: the most common {verb} {items}.")
-    return " ".join(sentences)
+    return " ".join(dict.fromkeys(sentences))  # a column missing from two lists' periods: said once
 
 
 def mix_chart_title(mix: LabelMix) -> str:

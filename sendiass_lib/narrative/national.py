@@ -190,7 +190,9 @@ def _breakdown_source(england: EnglandSen) -> str:
     text = f"Source for England's figures by primary need: {src.get('publisher', '')}, {title}"
     if src.get("data_set"):
         data_set = f'data set "{src["data_set"]}"'
-        text += f", [{data_set}]({src['url']})" if src.get("url") else f", {data_set}"
+        # Named, not linked: pages link nowhere outside themselves (they are read offline); the
+        # address is in reference/england_sen_2024.yaml.
+        text += f", {data_set}"
     if src.get("row"):
         text += f', row "{src["row"]}"'
     if src.get("based_on"):
