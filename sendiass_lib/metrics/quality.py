@@ -23,6 +23,12 @@ OPTIONAL_FIELDS = {
     "closed_on": "Date closed",
     "intervention_level": "Intervention level (set at closure)",
 }
+# How a sentence names each of those columns: "the extracts have no date-closed column".
+OPTIONAL_PHRASES = {
+    "first_response_on": "date-of-first-response",
+    "closed_on": "date-closed",
+    "intervention_level": "intervention-level",
+}
 FIELD, IN_EXTRACT, BLANK, SHARE_BLANK, STATUS = "Field", "In the extract", "Blank", "Share blank", "Status"
 NOT_IN_EXTRACT, ALL_BLANK, ALL_UNMAPPED = "not in the extract", "blank all year", "every label unmapped"
 
@@ -220,7 +226,7 @@ def warnings(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[st
         column = names[title]
         if column not in fields:
             continue
-        phrase = titles[title].column if title in titles else title.lower()
+        phrase = titles[title].column if title in titles else OPTIONAL_PHRASES[column]
         if status == NOT_IN_EXTRACT:
             found.append(f"{span.label}: the extracts have no {phrase} column")
         elif status == ALL_BLANK:
