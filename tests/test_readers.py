@@ -161,10 +161,19 @@ def test_only_title_lines_and_a_header_have_no_data_rows(tmp_path, con):
         ("sep=;", ";", b"", "utf-8"),
         ("sep=;", ";", codecs.BOM_UTF8, "utf-8"),
         ("sep=\t", "\t", b"", "utf-8"),
+        ("sep=\\t", "\t", b"", "utf-8"),  # the two characters \ and t, as some tools write it
         ('"sep=;";;', ";", b"", "utf-8"),  # quoted, and re-saved with the separators after it
         ("sep=,", ",", codecs.BOM_UTF16_LE, "utf-16-le"),  # as Meta Business Suite exports
     ],
-    ids=["comma", "semicolon", "semicolon-after-utf8-bom", "tab", "quoted-resaved", "utf16le-bom"],
+    ids=[
+        "comma",
+        "semicolon",
+        "semicolon-after-utf8-bom",
+        "tab",
+        "backslash-t",
+        "quoted-resaved",
+        "utf16le-bom",
+    ],
 )
 def test_a_sep_line_names_the_separator_and_is_skipped(tmp_path, con, first_line, sep, prefix, encoding):
     # Notes hold the other separators: only the named one splits cells.
