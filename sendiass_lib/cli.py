@@ -83,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--service", required=True, help=f"one of: {', '.join(config.services())}")
     p.add_argument("--kind", default="involvements", help="extract kind (default: involvements)")
+    p.add_argument(
+        "--sheet", help="XLSX: the worksheet to load (default: the first whose top rows hold a header)"
+    )
     p.add_argument("--db", type=Path, help=db_help)
     p.set_defaults(run=_load)
 
@@ -230,7 +233,7 @@ def _load(args) -> int:
     from .ingest.load import load_file
 
     with db.connect(args.db, read_only=False) as con:
-        result = load_file(con, args.file, args.service, args.kind)
+        result = load_file(con, args.file, args.service, args.kind, sheet=args.sheet)
     print(result.summary())
     return 0
 

@@ -147,8 +147,11 @@ def load_file(
     today: date | None = None,
     sha256: str | None = None,
     own_transaction: bool = True,
+    sheet: str | None = None,
 ) -> LoadResult:
     """Load one extract in one transaction; an unusable file raises ExtractError, writing nothing.
+
+    `sheet` names the worksheet of a workbook to load (default: the first holding a header).
 
     With own_transaction=False the caller holds the transaction (a rebuild loads every file in
     one: committing each small file cost more than loading it) and rolls it back on an error."""
@@ -164,7 +167,7 @@ def load_file(
         result.already_loaded, result.load_id = True, done[0][0]
         return result
 
-    raw = read_extract(path, spec.is_header)
+    raw = read_extract(path, spec.is_header, sheet)
     headers = map_headers(spec, raw.headers, values=lambda at: raw.rows[column(at)])
     require_columns(spec, raw.headers, headers)
     if headers.unknown:
