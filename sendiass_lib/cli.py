@@ -235,6 +235,7 @@ def _load(args) -> int:
     with db.connect(args.db, read_only=False) as con:
         result = load_file(con, args.file, args.service, args.kind, sheet=args.sheet)
     print(result.summary())
+    _print_warnings(result.warnings())
     return 0
 
 

@@ -8,7 +8,6 @@ its rejects; if anything fails, the transaction rolls back and the database is a
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,7 +22,6 @@ from .contract import contract, map_headers, require_columns
 from .readers import column, read_extract
 from .validate import validate
 
-log = logging.getLogger(__name__)
 LABEL_SLICE = 500_000  # label rows per INSERT (see _store_labels)
 
 
@@ -170,13 +168,6 @@ def load_file(
     raw = read_extract(path, spec.is_header, sheet)
     headers = map_headers(spec, raw.headers, values=lambda at: raw.rows[column(at)])
     require_columns(spec, raw.headers, headers)
-    if headers.unknown:
-        log.warning(
-            "%s: dropped columns the %s contract does not know: %s",
-            path.name,
-            kind,
-            ", ".join(headers.unknown),
-        )
     checked = validate(raw, spec, headers, today or date.today(), service)
     result.rows_in = checked.rows_in
     result.rows_loaded = checked.rows.height
