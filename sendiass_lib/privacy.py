@@ -221,9 +221,10 @@ OTHER_PARTS = (
     "contactno",
     "dob",
 )
-# A cell shaped like a person's name: two to four capitalised words ("Jane Smith", "Mary-Ann O'Neil").
+# A cell shaped like a person's name: one to four capitalised words ("Jane", "Jane Smith",
+# "Mary-Ann O'Neil"). Judged over a column's distinct cells, so a few repeated labels are not names.
 NAME_SHAPE = (
-    r"^[A-Z][a-z]+(?:['-][A-Za-z][a-z]+)*(?:\s+(?:[A-Z][a-z]*['-])?[A-Z][a-z]+(?:['-][A-Za-z][a-z]+)*){1,3}$"
+    r"^[A-Z][a-z]+(?:['-][A-Za-z][a-z]+)*(?:\s+(?:[A-Z][a-z]*['-])?[A-Z][a-z]+(?:['-][A-Za-z][a-z]+)*){0,3}$"
 )
 PERSONAL_VALUES = {"email addresses": EMAIL, "phone numbers": PHONE, "postcodes": POSTCODE}
 VALUES_LOOKED_AT = 2000  # distinct cells of a column judged by their content
@@ -249,7 +250,11 @@ def personal_column(header: str, values: pl.Series | None = None) -> tuple[str, 
         if found:
             return f"{found} of its values look like {what}", False
     shaped = distinct.str.contains(NAME_SHAPE)
-    # Names are many and varied: a column of a few repeated labels ("Signposted") is not one.
-    if shaped.mean() >= 0.5 and distinct.len() >= 0.5 * min(cells.len(), VALUES_LOOKED_AT):
+    full = shaped & distinct.str.contains(r"\s")  # "First Last"
+    # Names are many and varied: a column of a few repeated labels ("Signposted", "Word Of Mouth")
+    # is not; one-word cells need more evidence than "First Last" ones.
+    share = distinct.len() / min(cells.len(), VALUES_LOOKED_AT)
+    varied = distinct.len() >= min(5, max(3, cells.len())) and share >= 0.5
+    if (full.mean() >= 0.5 and share >= 0.3) or (shaped.mean() >= 0.5 and varied):
         return f"{int(shaped.sum())} of its values look like people's names", True
     return None

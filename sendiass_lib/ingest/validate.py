@@ -114,6 +114,13 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
     # Details are text per row: written only for the rejected rows, not for every row checked.
     detail = first_applying([(failed, why) for _, failed, why in checks])
     rejected = frame.filter(pl.col("__reason").is_not_null()).with_columns(__detail=detail)
+    # A reject's detail quotes the cell that failed ("Date Opened: 'ring mum 07700 900123'"), and an
+    # answer cell may hold words: both are text a person typed, kept redacted like notes.
+    row_names = [rejected[column(at)] for at in headers.names]
+    rejected = rejected.with_columns(
+        privacy.redact(rejected["__detail"], row_names),
+        *[privacy.redact(rejected[f"{q}__text"], row_names) for q in asked],
+    )
     # A rejected row keeps what a loaded row would: personal columns only in their stored form.
     values = rejected.select(
         *[
