@@ -161,3 +161,13 @@ def test_dropped_columns_are_recorded_on_their_load_apart_from_unknown_ones(tmp_
         load_file(con, path, "worcs", "involvements", today=TODAY)
         found = con.execute("SELECT columns_dropped, columns_unknown, columns_mapped FROM loads").fetchone()
     assert found == (["Outcome", "Email"], ["Outcome"], ["heard_about", "involvement_id", "opened_on"])
+
+
+def test_text_typed_into_a_date_cell_is_redacted_in_the_rejects_detail(tmp_path):
+    header = ["Case Ref", "Date Opened", "Child Name", "Date Closed"]
+    rows = [["A1", "05/01/2024", "Oriel Kilbride", "ring Oriel's mum on 07700 900461"]]
+    path = write_extract(tmp_path, "involvements.csv", rows, header)
+    with db.connect(tmp_path / "d.duckdb", read_only=False) as con:
+        load_file(con, path, "worcs", "involvements", today=TODAY)
+        [(reason, detail)] = con.execute("SELECT reason, detail FROM rejects").fetchall()
+    assert (reason, detail) == ("bad_date", "Date Closed: 'ring [name]'s mum on [phone]'")
