@@ -1,7 +1,8 @@
 """`make lab`: JupyterLab comes up on the project kernel with the explore notebook and the database,
 and a notebook holding the database open does not stop `sendiass data`.
 
-The explore notebook itself runs headless in `make test` (nbval runs every notebook in notebooks/).
+The explore notebook itself runs headless in `make test` (nbval runs every notebook in notebooks/);
+it is committed without outputs, since run on a service's real data they would be real data.
 """
 
 from __future__ import annotations
@@ -138,3 +139,44 @@ def test_a_lab_notebook_holding_the_database_does_not_stop_sendiass_data(lab, tm
             f"http://127.0.0.1:{port}/api/kernels/{kernel['id']}?token={TOKEN}", method="DELETE"
         )
         urllib.request.urlopen(shut_down, timeout=30).close()
+
+
+EXPLORE = config.NOTEBOOKS_DIR / "explore.ipynb"
+CLEAR = ".venv/bin/jupyter nbconvert --clear-output --inplace notebooks/explore.ipynb"
+
+
+def test_the_explore_notebook_is_committed_without_outputs():
+    # Run on a service's real data, its outputs are real data: they must never reach git.
+    cells = json.loads(EXPLORE.read_text(encoding="utf-8"))["cells"]
+    kept = [
+        i
+        for i, cell in enumerate(cells)
+        if cell["cell_type"] == "code" and (cell["outputs"] or cell["execution_count"] is not None)
+    ]
+    assert not kept, f"notebooks/explore.ipynb keeps outputs in cells {kept}; clear them: {CLEAR}"
+
+
+def test_nbval_only_runs_the_explore_notebook():
+    # With no stored outputs a cell marked to have its output checked would always fail nbval.
+    cells = json.loads(EXPLORE.read_text(encoding="utf-8"))["cells"]
+    assert not [cell for cell in cells if "NBVAL_CHECK_OUTPUT" in "".join(cell["source"])]
+
+
+def test_refreshing_the_baselines_leaves_the_explore_notebook_without_outputs(monkeypatch):
+    import nbclient
+    import nbformat
+
+    from sendiass_lib import publish
+
+    class NotRun:  # stands in for running a notebook: which notebooks would run is the point here
+        def __init__(self, nb, **kwargs):
+            pass
+
+        def execute(self):
+            return None
+
+    monkeypatch.setattr(nbclient, "NotebookClient", NotRun)
+    monkeypatch.setattr(nbformat, "write", lambda nb, path: None)  # nothing is written
+    refreshed = publish.refresh_baselines(progress=lambda line: None)
+    assert config.NOTEBOOKS_DIR / "involvements.ipynb" in refreshed
+    assert EXPLORE not in refreshed
