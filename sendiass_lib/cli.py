@@ -19,16 +19,15 @@ USAGE_ERROR, FAILED = 2, 1
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `sendiass` console script."""
-    parser = _parser()
-    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="sendiass: %(message)s")
     from .db import DatabaseBusyError, DatabaseMissingError
     from .ingest.errors import ExtractError
     from .publish import NoDataError
 
     try:
+        args = _parser().parse_args(argv)  # the parser lists the services: it reads their files
         return args.run(args)
-    except (config.UnknownServiceError, NoDataError) as exc:
+    except (config.UnknownServiceError, config.ServiceFileError, NoDataError) as exc:
         print(f"sendiass: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except (ExtractError, DatabaseBusyError, DatabaseMissingError) as exc:

@@ -1,4 +1,9 @@
-"""Where things live (project paths, with environment overrides) and the service config files."""
+"""Where things live (project paths, with environment overrides) and the service config files.
+
+A service file is checked against a strict schema (service_schema.py) as it is read: an unknown key,
+a misspelt setting or a value of the wrong kind stops with one line naming the file, the key and what
+is allowed there, instead of falling back to a default unnoticed.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-import yaml
+from . import service_schema
+from .service_schema import DisclosureSettings
+from .service_schema import ServiceFileError as ServiceFileError  # a file that breaks the schema
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -62,27 +69,30 @@ class Service:
 
 @cache
 def services() -> dict[str, Service]:
-    """All services, by slug, read from the config files in SERVICES_DIR."""
-    found: dict[str, Service] = {}
-    for path in sorted(SERVICES_DIR.glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        slug = raw.get("slug", path.stem)
-        if slug != path.stem:
-            raise ValueError(f"{path}: slug '{slug}' must match the file name '{path.stem}'")
-        found[slug] = Service(
-            slug=slug,
-            name=str(raw["name"]),
-            area=str(raw.get("area", raw["name"])),
-            reporting_year=str(raw.get("reporting_year", "calendar")),
-            evaluation_scale=tuple(raw.get("evaluation_scale", (1, 4))),
-            reports_from=raw.get("reports_from"),
-            disclosure=raw.get("disclosure"),
-            tribunal_estimate=raw.get("tribunal_estimate"),
-            fte_advisers={
-                int(y): float(v) for y, v in (raw.get("staffing") or {}).get("fte_advisers", {}).items()
-            },
-        )
-    return found
+    """All services, by slug, from the *.yaml files directly in SERVICES_DIR (not its subfolders)."""
+    return {
+        path.stem: read_service_file(path) for path in sorted(SERVICES_DIR.glob("*.yaml")) if path.is_file()
+    }
+
+
+def read_service_file(path: Path) -> Service:
+    """The service a file describes, or a ServiceFileError naming the file, the key and what is allowed."""
+    settings = service_schema.load(path, _shown(path))
+    rule = settings.disclosure  # settings, None (the defaults) or off
+    if isinstance(rule, DisclosureSettings):
+        rule = rule.model_dump()
+    estimate = settings.tribunal_estimate
+    return Service(
+        slug=path.stem,
+        name=settings.name,
+        area=settings.area or settings.name,
+        reporting_year=settings.reporting_year,
+        evaluation_scale=settings.evaluation_scale,
+        reports_from=settings.reports_from,
+        fte_advisers=dict(settings.staffing.fte_advisers) if settings.staffing else {},
+        disclosure="off" if rule is False else rule,
+        tribunal_estimate=estimate.model_dump(exclude_none=True) if estimate else None,
+    )
 
 
 def service(slug: str, period: str | None = None) -> Service:
@@ -100,3 +110,11 @@ def service(slug: str, period: str | None = None) -> Service:
 
     parse_start(period, "period")  # a bad rule fails here, naming the valid ones
     return replace(known[slug], reporting_year=period)
+
+
+def _shown(path: Path) -> Path:
+    """A path as a user would type it: relative to the current folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path

@@ -6,6 +6,7 @@ database with another version is rebuilt from the extracts by `sendiass data`.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -146,7 +147,8 @@ CREATE TABLE IF NOT EXISTS service_figures (
 
 
 class DatabaseBusyError(RuntimeError):
-    """Another process holds the database's write lock."""
+    """Another process has the database open in a way that stops this one: the message says which
+    process (a notebook kernel, `sendiass data`, ...) and what to do."""
 
 
 class DatabaseMissingError(FileNotFoundError):
@@ -156,8 +158,8 @@ class DatabaseMissingError(FileNotFoundError):
 def connect(path: Path | str | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
     """Open the database (default: config.db_path()), read-only unless asked to write.
 
-    Notebooks and metrics read; only `sendiass data`/`load` write, and a second writer gets a
-    one-line DatabaseBusyError instead of DuckDB's lock trace.
+    Notebooks and metrics read; only `sendiass data`/`load` write. When another process holds the
+    file, a one-line DatabaseBusyError names it (busy_message) instead of DuckDB's lock trace.
     """
     path = Path(path) if path is not None else config.db_path()
     if read_only and not path.exists():
@@ -166,7 +168,7 @@ def connect(path: Path | str | None = None, read_only: bool = True) -> duckdb.Du
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise DatabaseBusyError("database is being updated by another process, try again") from None
+            raise DatabaseBusyError(lock_error_message(path, str(exc))) from None
         raise
     # A progress bar would print into notebook outputs (and break nbval). DuckDB 2.0 has it off by
     # default and, inside Jupyter without ipywidgets, refuses even to set it off: set only if on.
@@ -200,3 +202,96 @@ class _ArrowStream:
 def register(con: duckdb.DuckDBPyConnection, name: str, frame) -> None:
     """Make a polars frame queryable as `name` (undo with con.unregister), without copying it."""
     con.register(name, _ArrowStream(frame))
+
+
+# Who holds the file. DuckDB 2.0's lock error names the holder's PID: 'Could not set lock on file
+# "<path>": Conflicting lock is held in <executable> (PID <n>).', followed by 'However, you would be
+# able to open this database in read-only mode, ...' only when the holder itself reads (a shared lock).
+LOCK_HOLDER = re.compile(r"Conflicting lock is held in .*? \(PID (\d+)\)")
+READER_HOLDS = "would be able to open this database in read-only mode"
+WRITERS = ("sendiass data", "sendiass load")  # the commands that write the database
+WAIT = "wait for it to finish, then run again"
+
+
+def lock_error_message(path: Path, error: str) -> str:
+    """DuckDB's lock error as one line saying which process holds `path` and what to do."""
+    found = LOCK_HOLDER.search(error)
+    return busy_message(path, int(found.group(1)) if found else None, reader=READER_HOLDS in error)
+
+
+def busy_message(path: Path, pid: int | None, reader: bool = False, building: bool = False) -> str:
+    """'<path> is ... (PID n ...); <what to do>, then run again': which process holds the database
+    (from /proc/<pid>/cmdline, where it can be read) and whether it reads or writes; `building`: it
+    holds the build lock beside the database (ingest/build.py)."""
+    where, command = _shown(path), _command(pid)
+    own = _sendiass_command(command)
+    if own:
+        doing = "read" if reader and not building and own not in WRITERS else "updated"
+        return f"{where} is being {doing} by `{own}` (PID {pid}); {WAIT}"
+    what = f"PID {pid}: {_brief(command)}" if command else f"PID {pid}" if pid else ""
+    process = f"another process ({what})" if what else "another process"
+    if building:
+        return f"{where} is being updated by {process}; {WAIT}"
+    if any("ipykernel" in arg for arg in command):
+        return _kernel_message(where, pid)
+    if reader:
+        return f"{where} is open read-only in {process}; close its connection to the database, then run again"
+    return f"{where} is open for writing in {process}; wait for it to finish or close it, then run again"
+
+
+def _kernel_message(where: Path, pid: int | None) -> str:
+    """A notebook kernel holds the database: one of JupyterLab's (`make lab`), or of a page build."""
+    parent = _parent(pid)
+    runner = _sendiass_command(_command(parent))
+    if runner:
+        return f"{where} is open in a notebook kernel of `{runner}` (PID {parent}); {WAIT}"
+    lab = any(name in arg for arg in _command(parent) for name in ("jupyter-lab", "jupyter-server"))
+    started, stop = (f", started by JupyterLab (PID {parent})", " or stop `make lab`") if lab else ("", "")
+    return (
+        f"{where} is open in a notebook kernel (PID {pid}{started}); shut down that notebook's kernel{stop}, "
+        "then run again"
+    )
+
+
+def _command(pid: int | None) -> list[str]:
+    """The process's command line, or [] when it cannot be read (another user, another system)."""
+    if not pid:
+        return []
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return []
+    return [arg for arg in raw.decode(errors="replace").split("\0") if arg]
+
+
+def _parent(pid: int | None) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (OSError, TypeError):
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])  # the fields after the command name: state, ppid
+
+
+def _sendiass_command(command: list[str]) -> str:
+    """'sendiass data' for a `sendiass data` process: the console script (run directly or by its
+    Python), or python -m sendiass_lib.cli; '' for any other."""
+    for i, arg in enumerate(command[:4]):
+        script = i < 2 and Path(arg).name == "sendiass"
+        if script or (arg == "sendiass_lib.cli" and command[i - 1] == "-m"):
+            sub = next((a for a in command[i + 1 :] if not a.startswith("-")), "")
+            return f"sendiass {sub}".strip()
+    return ""
+
+
+def _brief(command: list[str]) -> str:
+    """A command line shortened for a message: 'python3.11 -m pytest tests/test_x.py'."""
+    text = " ".join(" ".join([Path(command[0]).name, *command[1:]]).split()) if command else ""
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _shown(path: Path) -> Path:
+    """A path as a user would type it: relative to the current folder when inside it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return Path(path)

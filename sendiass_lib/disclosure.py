@@ -18,6 +18,7 @@ import polars as pl
 from . import formatting
 from .config import Service
 from .formatting import SUPPRESSED
+from .service_schema import DisclosureSettings
 
 
 @dataclass(frozen=True)
@@ -58,18 +59,17 @@ def strictest(rules: list[Rule]) -> Rule:
 
 
 def rule(service: Service) -> Rule:
-    """The service's rule (its config's `disclosure:`; default: suppress 1-4, percentages on 10+)."""
+    """The service's rule: its file's `disclosure:`, with the schema's defaults for keys it leaves out
+    (service_schema.DisclosureSettings, which also refuses a misspelt key); off for internal builds."""
     raw = service.disclosure
     if raw is False or raw == "off":
         return Rule(on=False)
-    raw = raw if isinstance(raw, dict) else {}
-    default = Rule()
-    units = raw.get("client_count_units", default.units)
+    settings = DisclosureSettings.model_validate(raw or {})
     return Rule(
         True,
-        int(raw.get("suppress_below", default.below)),
-        int(raw.get("min_percent_base", default.min_base)),
-        frozenset(str(u).strip().lower() for u in units),
+        settings.suppress_below,
+        settings.min_percent_base,
+        frozenset(unit.strip().lower() for unit in settings.client_count_units),
     )
 
 

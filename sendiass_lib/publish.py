@@ -470,8 +470,8 @@ def _rel(path: Path) -> str:
 
 
 def refresh_baselines(progress: Callable[[str], None] = print, names: list[str] | None = None) -> list[Path]:
-    """Re-run each notebook in place with its default parameters (nbval's baseline): the published
-    ones and the analyst's explore notebook.
+    """Re-run each published notebook in place with its default parameters (nbval's baseline). Not
+    the analyst's explore notebook: it is committed without outputs, which nbval only runs.
 
     Run against the sample database (`make baselines` sets SENDIASS_DB); timings are not recorded,
     so the only diff after a refresh is a real change in what the notebook shows.
@@ -480,7 +480,7 @@ def refresh_baselines(progress: Callable[[str], None] = print, names: list[str] 
     from nbclient import NotebookClient
 
     done = []
-    for path in [a.path for a in appendices()] + [config.NOTEBOOKS_DIR / "explore.ipynb"]:
+    for path in [a.path for a in appendices()]:
         if names and path.stem not in names:
             continue
         nb = nbformat.read(path, as_version=4)

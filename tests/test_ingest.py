@@ -183,6 +183,7 @@ def test_second_writer_gets_a_clear_message(tmp_path):
         "except db.DatabaseBusyError as e:\n"
         "    print(e)\n"
     )
+    import os
     import subprocess
     import sys
 
@@ -190,7 +191,10 @@ def test_second_writer_gets_a_clear_message(tmp_path):
         out = subprocess.run(
             [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60
         )
-    assert out.stdout.strip() == "database is being updated by another process, try again"
+    assert out.stdout.strip().startswith(
+        f"{path} is open for writing in another process (PID {os.getpid()}: "
+    )
+    assert out.stdout.strip().endswith("; wait for it to finish or close it, then run again")
 
 
 def test_kind_comes_from_the_start_of_the_file_name(tmp_path):

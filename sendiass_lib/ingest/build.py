@@ -6,17 +6,26 @@ involvements); files load in name order, so a later export of the same case wins
 
 The database is derived data. When the ingest code or contracts changed, or a loaded file is no
 longer on disk, it is rebuilt from scratch in a temporary file that replaces it only if every file
-loaded; otherwise only new files are loaded, each in its own transaction.
+loaded; otherwise only new files are loaded, each in its own transaction, into a copy of it that
+then replaces it. Either way the database itself is only ever read, so a notebook that has it open
+(`make lab`, read-only) does not stop a build: it keeps the data it opened until it reconnects
+(docs/database.md, "When the database is in use"). One build at a time: a lock file beside the
+database (<name>.lock) refuses a second one, naming the first.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+import duckdb
 
 from .. import config, db
 from .contract import kinds, normalise_header
@@ -104,35 +113,92 @@ def build(
     plan = _plan(source, report)
     fingerprint = ingest_fingerprint()
     wanted = {(p.sha256, p.service, p.kind) for p in plan}
-    incremental = False
-    if db_path.exists():
-        con = db.connect(db_path, read_only=False)
-        loaded = set(con.execute("SELECT sha256, service, kind FROM loads").fetchall())
-        incremental = db.meta(con, "ingest_fingerprint") == fingerprint and loaded <= wanted
-        if not incremental:
-            con.close()
-    if incremental:
-        _load_all(con, plan, report, today, progress)
-        con.close()
-        return report
-
-    report.rebuilt = True
-    tmp = db_path.with_name(db_path.name + ".tmp")
-    tmp.unlink(missing_ok=True)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = db.connect(tmp, read_only=False)
-    complete = False  # every file loaded: the new database replaces the old one
+    with _only_build(db_path), _reading(db_path) as old:
+        loaded, built_with = _contents(old)
+        incremental = built_with == fingerprint and loaded <= wanted
+        if incremental and loaded == wanted:  # nothing new: only finds each file loaded already
+            _load_all(old, plan, report, today, progress)
+            return report
+        report.rebuilt = not incremental
+        tmp = db_path.with_name(db_path.name + ".tmp")
+        _remove(tmp)  # left by a build that was killed
+        if incremental:  # the new files go into a copy (and its WAL, if a killed writer left one)
+            shutil.copyfile(db_path, tmp)
+            if _wal(db_path).exists():
+                shutil.copyfile(_wal(db_path), _wal(tmp))
+        con = db.connect(tmp, read_only=False)
+        complete = False  # the new database replaces the old one
+        try:
+            if not incremental:
+                con.execute("INSERT INTO meta VALUES ('ingest_fingerprint', ?)", [fingerprint])
+            _load_all(con, plan, report, today, progress, batch_rows=0 if incremental else BATCH_ROWS)
+            complete = incremental or not report.failures  # incremental: every file that loaded
+        finally:
+            con.close()  # checkpoints: the copy is one file again
+            if not complete:
+                _remove(tmp)
+        if complete:
+            _wal(db_path).unlink(missing_ok=True)  # the old file's, if any: DuckDB refuses it beside the new
+            os.replace(tmp, db_path)
+    return report
+
+
+@contextmanager
+def _only_build(db_path: Path) -> Iterator[None]:
+    """Hold <db>.lock while building: a second build of the same database is refused, naming the
+    first by the PID it wrote there. The file stays (removing it would let two builds lock two files)."""
+    with open(db_path.with_name(db_path.name + ".lock"), "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip()
+            raise db.DatabaseBusyError(
+                db.busy_message(db_path, int(holder) if holder.isdigit() else None, building=True)
+            ) from None
+        lock.truncate(0)
+        lock.write(str(os.getpid()))
+        lock.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _reading(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """The current database, open read-only for the whole build (None if there is none yet): other
+    readers are welcome, and a writer in place (`sendiass load`) is refused until the build ends."""
+    if not db_path.exists():
+        yield None
+        return
+    con = db.connect(db_path)
     try:
-        con.execute("INSERT INTO meta VALUES ('ingest_fingerprint', ?)", [fingerprint])
-        _load_all(con, plan, report, today, progress, batch_rows=BATCH_ROWS)
-        complete = not report.failures
+        yield con
     finally:
         con.close()
-        if not complete:
-            tmp.unlink(missing_ok=True)
-    if complete:
-        os.replace(tmp, db_path)
-    return report
+
+
+def _contents(con: duckdb.DuckDBPyConnection | None) -> tuple[set[tuple[str, str, str]], str | None]:
+    """The files a database holds (sha256, service, kind) and the ingest fingerprint it was built
+    with; nothing for no database, or one without those tables (it is rebuilt)."""
+    if con is None:
+        return set(), None
+    try:
+        loaded = set(con.execute("SELECT sha256, service, kind FROM loads").fetchall())
+        return loaded, db.meta(con, "ingest_fingerprint")
+    except duckdb.CatalogException:
+        return set(), None
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    _wal(path).unlink(missing_ok=True)
 
 
 def _plan(source: str, report: BuildReport) -> list[Planned]:

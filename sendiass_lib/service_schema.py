@@ -1,0 +1,326 @@
+"""The schema of a service file (sendiass_lib/services/<slug>.yaml), and its one-line errors.
+
+Every key is declared with its kind, default and allowed values: an unknown key, a misspelt setting or
+a value of the wrong kind is refused naming the file, the key (dotted path) and what is allowed, and
+the README's table of keys is made from the same declarations (reference_table()).
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Strict,
+    StrictInt,
+    StrictStr,
+    Tag,
+    ValidationError,
+    field_validator,
+)
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
+
+NAMED_YEARS = ("calendar", "financial", "academic")  # periods.NAMED_STARTS (periods imports config)
+
+
+class ServiceFileError(ValueError):
+    """A service file that breaks the schema: one line naming the file, the key and what is allowed."""
+
+
+def _setting(default: Any, meaning: str, kind: str, allowed: str = "", shown: str = "", **limits: Any) -> Any:
+    """A key: its default, what it means, its kind of value and the values allowed (for messages and
+    the README), and `shown`, the default in words when the value itself would not say it."""
+    extra = {"kind": kind, "allowed": allowed, "shown_default": shown}
+    return Field(default, description=meaning, json_schema_extra=extra, **limits)
+
+
+class _Section(BaseModel):
+    """A mapping in a service file: unknown keys are refused, and text is never read as a number."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Number = Annotated[float, Strict()]  # a whole or decimal number; not text, not true/false
+
+
+class DisclosureSettings(_Section):
+    """`disclosure:`, the small-number rule applied before anything is published (disclosure.py)."""
+
+    suppress_below: StrictInt = _setting(
+        5, "counts of people from 1 to this less one are shown as [c]", "whole number", "1 or more", ge=1
+    )
+    min_percent_base: StrictInt = _setting(
+        10, "no percentage is shown on a base under this", "whole number", "0 or more", ge=0
+    )
+    client_count_units: list[StrictStr] = _setting(
+        ["count", "cases", "clients", "families"],
+        "service figures (the `figures` extract) in these units count clients, and are suppressed too",
+        "list of text",
+        "units as written in the figures extract",
+    )
+
+
+class StaffingSettings(_Section):
+    """`staffing:`, the service's staff by reporting year."""
+
+    fte_advisers: dict[StrictInt, Annotated[Number, Field(gt=0)]] = _setting(
+        {},
+        "FTE advisers by YEAR, for open cases per FTE adviser on the headline page",
+        "mapping",
+        "YEAR: a number above 0, e.g. {2023: 4.0, 2024: 4.5}",
+        "none",
+    )
+
+
+class TribunalEstimateSettings(_Section):
+    """`tribunal_estimate:`, the service's assumptions for tribunals avoided (metrics/tribunals.py)."""
+
+    share_of_involvements: Annotated[Number, Field(gt=0, le=1)] = _setting(
+        ...,
+        "share of new involvements assumed to avoid a SEND tribunal",
+        "number",
+        "above 0, at most 1 (0.10 is 10%)",
+    )
+    cost_per_tribunal_gbp: Annotated[Number, Field(ge=0, allow_inf_nan=False)] = _setting(
+        ..., "cost of one tribunal, in pounds", "number", "0 or more"
+    )
+    source: StrictStr | None = _setting(
+        None, "where the two assumptions come from; printed with them", "text", "any text"
+    )
+
+
+def _disclosure_form(value: Any) -> str | None:
+    """Which form a `disclosure:` value takes: settings, or off (YAML reads a bare `off` as false)."""
+    if value is False or value == "off":
+        return "off"
+    return "settings" if isinstance(value, dict) else None
+
+
+Disclosure = Annotated[
+    Annotated[DisclosureSettings, Tag("settings")] | Annotated[Literal["off", False], Tag("off")],
+    Discriminator(_disclosure_form, custom_error_type="disclosure", custom_error_message="not a rule"),
+]
+UNION_TAGS = {"disclosure": ("settings", "off")}  # pydantic puts these in an error's location
+
+
+class ServiceFile(_Section):
+    """A service file as written (config.Service is what the library uses)."""
+
+    slug: StrictStr | None = _setting(
+        None,
+        "the service's short name, used in commands and folders",
+        "text",
+        "the file name without .yaml",
+        "the file name",
+    )
+    name: StrictStr = _setting(
+        ..., "the service's name, as pages print it", "text", "any text, not empty", min_length=1
+    )
+    area: StrictStr | None = _setting(
+        None, "the area it serves, as pages print it", "text", "any text, not empty", "the name", min_length=1
+    )
+    reporting_year: StrictStr = _setting(
+        "calendar",
+        "the day its reporting year starts; YEAR in `make report` is the year it starts in",
+        "text",
+        "calendar (1 Jan), financial (1 Apr), academic (1 Sep), or a start day 'MM-DD' such as '02-24'",
+    )
+    evaluation_scale: tuple[int, int] = _setting(
+        (1, 4),
+        "the lowest and highest rating on its evaluation forms",
+        "two whole numbers",
+        "[lowest, highest] with lowest < highest, e.g. [1, 4] or [0, 10]",
+    )
+    reports_from: StrictInt | None = _setting(
+        None,
+        "the first YEAR with a report; records opened earlier are cases carried into it",
+        "whole number",
+        "a YEAR, e.g. 2019",
+        "none: every year with data",
+    )
+    staffing: StaffingSettings | None = _setting(None, "its staff by year", "mapping", shown="none")
+    disclosure: Disclosure | None = _setting(
+        None,
+        "the small-number rule for published pages (docs/publishing.md)",
+        "mapping, or off",
+        "or off, for internal builds only (every page then says so)",
+        "the defaults of its keys",
+    )
+    tribunal_estimate: TribunalEstimateSettings | None = _setting(
+        None, "its assumptions for the tribunals-avoided estimate", "mapping", shown="none: no estimate"
+    )
+
+    @field_validator("reporting_year")
+    @classmethod
+    def _a_known_rule(cls, value: str) -> str:
+        from .periods import parse_start
+
+        try:
+            parse_start(value)
+        except ValueError:
+            hint = {"hint": _hint(value, NAMED_YEARS)}
+            raise PydanticCustomError("period", "not a reporting year rule", hint) from None
+        return value
+
+    @field_validator("evaluation_scale", mode="before")
+    @classmethod
+    def _two_whole_numbers_lowest_first(cls, value: Any) -> Any:
+        if not isinstance(value, list | tuple) or len(value) != 2 or not all(_whole(v) for v in value):
+            raise PydanticCustomError("scale", "not two whole numbers")
+        if value[0] >= value[1]:
+            raise PydanticCustomError("scale", "the lowest rating must come first, below the highest")
+        return tuple(value)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def load(path: Path, shown: Path | str) -> ServiceFile:
+    """The settings in the file at `path`, or a ServiceFileError whose message starts with `shown`."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or exc
+        raise ServiceFileError(f"{shown}: not valid YAML{line}: {problem}") from None
+    if not isinstance(raw, dict):
+        raise ServiceFileError(f"{shown}: should hold settings as `key: value` lines, got {_brief(raw)}")
+    try:
+        settings = ServiceFile.model_validate(raw)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        more = f" (and {len(errors) - 1} more problem(s) in the file)" if len(errors) > 1 else ""
+        raise ServiceFileError(f"{shown}: {_problem(raw, errors[0])}{more}") from None
+    if settings.slug not in (None, path.stem):
+        raise ServiceFileError(
+            f"{shown}: slug: got {settings.slug!r}, which must match the file name; allowed: '{path.stem}'"
+        )
+    return settings
+
+
+REASONS = {  # pydantic's error types, said for a person editing a YAML file
+    "model_type": "should be a mapping (`key: value` lines below it)",
+    "dict_type": "should be a mapping",
+    "int_type": "should be a whole number",
+    "float_type": "should be a number",
+    "string_type": "should be text",
+    "list_type": "should be a list, e.g. [a, b]",
+}
+
+
+def _problem(raw: dict, error: dict) -> str:
+    """One pydantic error as 'key: what is wrong; allowed: ...'."""
+    loc = error["loc"]
+    if error["type"] == "extra_forbidden":
+        keys, section, _ = _walk(loc[:-1])
+        valid = list(section.model_fields) if section else []
+        under = f" under {'.'.join(keys)}" if keys else ""
+        dotted = ".".join([*keys, str(loc[-1])])
+        return f"{dotted}: unknown key; valid keys{under}: {', '.join(valid)}{_hint(loc[-1], valid)}"
+    keys, _, setting = _walk(loc)
+    allowed = f"; allowed: {_allowed(setting)}" if setting is not None else ""
+    if error["type"] == "missing":
+        return f"{'.'.join(keys)}: missing, and it has no default{allowed}"
+    got = _brief(_value_at(raw, keys))
+    if loc[-1] == "[key]":  # a mapping's key is wrong, not its value
+        got, keys = f"key {_brief(keys[-1])}", keys[:-1]
+    reason = REASONS.get(error["type"], error["msg"].replace("Input should", "should"))
+    hint = (error.get("ctx") or {}).get("hint", "")
+    return f"{'.'.join(str(k) for k in keys)}: got {got}, {reason}{allowed}{hint}"
+
+
+def _walk(loc: tuple) -> tuple[list, type[BaseModel] | None, FieldInfo | None]:
+    """An error location as the keys to show (union tags dropped; a list stops at its key), the
+    section they end in, and the setting they name."""
+    keys: list = []
+    section: type[BaseModel] | None = ServiceFile
+    setting: FieldInfo | None = None
+    for part in loc:
+        if section is not None and part in section.model_fields:
+            setting = section.model_fields[part]
+            section = _section_of(setting.annotation)
+        elif keys and part in UNION_TAGS.get(str(keys[-1]), ()):
+            continue
+        elif part == "[key]" or (isinstance(part, int) and not _is_mapping(setting)):
+            break
+        else:
+            section = None
+        keys.append(part)
+    return keys, section, setting
+
+
+def _is_mapping(setting: FieldInfo | None) -> bool:
+    return setting is not None and typing.get_origin(setting.annotation) is dict
+
+
+def _section_of(annotation: Any) -> type[BaseModel] | None:
+    """The section (a model) a setting holds, looking through `| None` and Annotated."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        if (found := _section_of(arg)) is not None:
+            return found
+    return None
+
+
+def _allowed(setting: FieldInfo) -> str:
+    """What a setting allows, in words; a section lists its keys."""
+    extra = setting.json_schema_extra or {}
+    section = _section_of(setting.annotation)
+    if section is None:
+        return extra["allowed"]
+    keys = f"a mapping with the keys {', '.join(section.model_fields)}"
+    return f"{keys}, {extra['allowed']}" if extra["allowed"] else keys
+
+
+def _value_at(raw: Any, keys: list) -> Any:
+    for key in keys:
+        raw = raw.get(key) if isinstance(raw, dict) else None
+    return raw
+
+
+def _brief(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _hint(word: Any, choices: Any) -> str:
+    """' (did you mean 'x'?)' for a near miss, else ''."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def reference_table() -> str:
+    """Every key of a service file as a Markdown table: the README's, which a test keeps equal to it."""
+    lines = ["| Key | Type | Default | Allowed | Meaning |", "|---|---|---|---|---|"]
+
+    def rows(section: type[BaseModel], prefix: str) -> None:
+        for name, setting in section.model_fields.items():
+            extra = setting.json_schema_extra or {}
+            default = (
+                "required" if setting.is_required() else extra["shown_default"] or _flow(setting.default)
+            )
+            cells = [f"`{prefix}{name}`", extra["kind"], default, _allowed(setting), setting.description]
+            lines.append("| " + " | ".join(cells) + " |")
+            if (inner := _section_of(setting.annotation)) is not None:
+                rows(inner, f"{prefix}{name}.")
+
+    rows(ServiceFile, "")
+    return "\n".join(lines)
+
+
+def _flow(value: Any) -> str:
+    """A default as it would be written in the file: [1, 4], calendar."""
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return "none" if value is None else str(value)
