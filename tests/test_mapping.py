@@ -171,3 +171,11 @@ def test_text_typed_into_a_date_cell_is_redacted_in_the_rejects_detail(tmp_path)
         load_file(con, path, "worcs", "involvements", today=TODAY)
         [(reason, detail)] = con.execute("SELECT reason, detail FROM rejects").fetchall()
     assert (reason, detail) == ("bad_date", "Date Closed: 'ring [name]'s mum on [phone]'")
+
+
+def test_editing_a_service_mapping_file_rebuilds_the_database(services):
+    from sendiass_lib.ingest.build import ingest_fingerprint
+
+    before = ingest_fingerprint()
+    write_mapping(services, "worcs", "labels:\n  sen_types:\n    Social Emot & MH: SEMH\n")
+    assert ingest_fingerprint() != before

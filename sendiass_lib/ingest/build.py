@@ -89,6 +89,7 @@ def fingerprint_files() -> list[Path]:
             package / "privacy.py",
             *package.glob("taxonomies/*.yaml"),
             *config.SERVICES_DIR.glob("*.yaml"),
+            *config.SERVICES_DIR.glob("mappings/*.yaml"),
         ]
     )
 
