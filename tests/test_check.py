@@ -183,6 +183,41 @@ def test_rejects_are_counted_by_reason_with_their_first_row_numbers(tmp_path):
     assert (result.rows_in, result.rows_loaded) == (11, 1)
 
 
+def test_check_finds_the_rejects_and_labels_a_load_of_the_same_file_stores(tmp_path):
+    from sendiass_lib.ingest.load import load_file
+
+    header = ["Case Ref", "Date Opened", "Date Closed", "Level", "SEN type", "Client ID", "Notes", "Name"]
+    rows = [
+        [
+            "A1",
+            "05/01/2024",
+            "",
+            "2",
+            "ASD; Dyslexic; Jane's worry",
+            "CL1",
+            "Call Jane on 07700 900123",
+            "Jane Smith",
+        ],
+        ["A2", "05/01/2024", "01/01/2024", "", "ASD", "CL2", "", ""],  # date_order
+        ["A3", "06/01/2024", "", "Level 9", "ADHD", "CL3", "", ""],  # bad_level
+        ["A4", "07/01/2024", "", "", "Jane's autism", "CL4", "notes", "Jane Smith"],
+        ["A4", "08/01/2024", "", "", "ASD", "CL4", "", ""],  # conflicting_duplicate, both
+        ["Total", "", "", "", "", "", "", ""],
+    ]
+    extract = write_csv(tmp_path, "involvements.csv", rows, header)
+    result = check_file(extract, "worcs", "involvements", today=TODAY)
+    with db.connect(tmp_path / "d.duckdb", read_only=False) as con:
+        load_file(con, extract, "worcs", "involvements", today=TODAY)
+        stored = con.execute("SELECT reason, row_number FROM rejects ORDER BY reason, row_number").fetchall()
+        labels = con.execute(
+            "SELECT field, raw_label, label, count(DISTINCT involvement_id) FROM involvement_labels "
+            "GROUP BY ALL"
+        ).fetchall()
+    assert sorted((g.reason, n) for g in result.rejects for n in g.first_rows) == sorted(stored)
+    assert sorted((r.field, r.raw_label, r.label, r.involvements) for r in result.labels) == sorted(labels)
+    assert ("sen_types", "[name]'s worry", "Unmapped", 1) in labels  # redacted in both
+
+
 def test_the_page_is_marked_not_for_publication_escapes_labels_and_shows_no_personal_value(tmp_path, capsys):
     extract = write_csv(tmp_path, "Involvements 2024.csv", messy_rows())
     code, out, _ = run_check(capsys, extract, out=tmp_path / "outputs")
@@ -271,3 +306,21 @@ def test_check_neither_reads_nor_creates_the_pseudonym_key(tmp_path, monkeypatch
     assert not (tmp_path / ".env").exists()
     assert privacy.KEY_NAME not in os.environ
     privacy.pseudonym_key.cache_clear()
+
+
+def test_the_check_bench_times_check_beside_a_load_of_the_same_file(tmp_path):
+    import importlib.util
+    import sys
+
+    bench = config.PROJECT_ROOT / "bench"
+    sys.path.insert(0, str(bench))  # (it imports bench/suite.py, as `python bench/check.py` does)
+    try:
+        spec = importlib.util.spec_from_file_location("bench_check", bench / "check.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        [(step, checked, loaded, ratio, peak)] = module.check_rows(tmp_path, [300])
+    finally:
+        sys.path.remove(str(bench))
+    assert step.startswith("check vs load, 300 involvements")
+    assert checked.endswith("s CPU)") and loaded.endswith("s CPU)") and "x (" in ratio
+    assert all(int(mb) > 0 for mb in peak.removesuffix(" MB").split(" / "))
