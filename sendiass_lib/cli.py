@@ -270,16 +270,10 @@ def _check(args) -> int:
     print(check_report.terminal(result))
     page = check_report.write_page(result, args.out)
     if args.suggest or args.write_mapping:
-        target = mapping.mapping_path(service)
-        print()
-        if result.suggested:
-            print(f"SUGGESTED MAPPING for {target} (review each line; scores 0-100):")
-            print(result.suggested_yaml(), end="")
-        else:
-            print(f"SUGGESTED MAPPING: no suggestion scores {suggest.SUGGEST_FROM} or more.")
+        print(f"\n{check_report.suggestions(result, mapping.mapping_path(service))}", end="")
     if args.write_mapping and result.suggested:
         written = mapping.write(service, *suggest.as_mapping(result.suggested))
-        print(f"wrote {written}: {len(result.suggested)} line(s) added where it had none for them")
+        print(f"wrote {written}: {len(result.suggested)} suggested line(s); entries it had already were kept")
     print(f"\npage (not for publication): {page}")
     if not result.ok:
         missing = ", ".join(name for name, _ in result.missing)

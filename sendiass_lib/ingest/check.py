@@ -190,18 +190,24 @@ def _label_rows(spec: Contract, frame: pl.DataFrame | None) -> list[LabelRow]:
         .with_columns(pl.col("field", "raw_label", "label", "code", "list").cast(pl.String))
     )
     order = {c.name: i for i, c in enumerate(spec.columns)}
-    counted = counted.with_columns(
-        shown=privacy.redact(counted["raw_label"]),  # (a no-op but for text validate left as it was)
-        order=pl.col("field").replace_strict(order, return_dtype=pl.Int32),
-    ).sort(["order", "involvements", "shown"], descending=[False, True, False])
+    counted = (
+        counted.with_columns(
+            shown=privacy.redact(counted["raw_label"]),  # (a no-op but for text validate left as it was)
+            order=pl.col("field").replace_strict(order, return_dtype=pl.Int32),
+        )
+        .with_columns(cited=pl.col("involvements").sum().over("field", "shown"))
+        # Fields in contract order; in each, the most cited labels first, a label's lists together.
+        .sort(["order", "cited", "shown", "list"], descending=[False, True, False, False], nulls_last=True)
+    )
     taxonomy = {c.name: c.taxonomy for c in spec.columns if c.is_label}
     spellings = {
         name: suggest.label_spellings(labels_module.taxonomy(name)) for name in set(taxonomy.values())
     }
     rows = []
     for r in counted.iter_rows(named=True):
-        unmapped = r["label"] == labels_module.UNMAPPED
-        ideas = suggest.closest(r["shown"], spellings[taxonomy[r["field"]]]) if unmapped else []
+        # A label with redacted text in it held personal data: it is for correcting, not mapping.
+        wanted = r["label"] == labels_module.UNMAPPED and not REDACTED.search(r["shown"])
+        ideas = suggest.closest(r["shown"], spellings[taxonomy[r["field"]]]) if wanted else []
         rows.append(
             LabelRow(r["field"], r["shown"], r["involvements"], r["label"], r["code"], r["list"], ideas)
         )
@@ -209,12 +215,12 @@ def _label_rows(spec: Contract, frame: pl.DataFrame | None) -> list[LabelRow]:
 
 
 def _label_entries(spec: Contract, rows: list[LabelRow]) -> list[Entry]:
-    """Mapping lines for unmapped labels whose best suggestion is good. A label with redacted
-    text in it is never offered: it held personal data, and its raw form would not match anyway."""
+    """Mapping lines for unmapped labels whose best suggestion is good (never one with redacted
+    text in it: it has no suggestions)."""
     taxonomy = {c.name: c.taxonomy for c in spec.columns if c.is_label}
     entries, seen = [], set()
     for row in rows:
-        if not row.suggestions or REDACTED.search(row.raw_label):
+        if not row.suggestions:
             continue
         best, group = row.suggestions[0], taxonomy[row.field]
         if best.score >= suggest.SUGGEST_FROM and (group, row.raw_label) not in seen:
@@ -277,9 +283,9 @@ def _lacking(spec: Contract, name: str, present: list[str]) -> str:
 def _judged(spec: Contract) -> Contract:
     """The contract without the columns no rule judges and check never shows: free text and client
     ids, which a load only stores in a safe form (redacted, pseudonymised). Every reject is the
-    same without them (checks.rules reads neither), and making their safe forms was a third of
-    a large file's validation: names looked for in each note in Python, a keyed hash per id (so
-    check also needs no pseudonym key, and never writes one to .env)."""
+    same without them (checks.rules reads neither), and their safe forms cost seconds on a large
+    file: names looked for in each note in Python, a keyed hash per id (and without ids check
+    needs no pseudonym key, so it never writes one to .env)."""
     return replace(spec, columns=tuple(c for c in spec.columns if c.type not in UNJUDGED))
 
 

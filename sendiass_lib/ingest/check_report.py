@@ -13,8 +13,9 @@ from pathlib import Path
 
 from .. import config
 from ..labels import UNMAPPED
-from .check import CheckResult, HeaderRow
+from .check import REDACTED, CheckResult, HeaderRow
 from .contract import ALIAS, IGNORED, NORMALISED, PERSONAL, QUESTION, REPEATED, SERVICE, UNKNOWN
+from .suggest import SUGGEST_FROM
 
 CHECK_DIR = "_check"  # under the outputs folder: never a reporting year, so never in an index
 HOW = {
@@ -120,10 +121,16 @@ def _missing(result: CheckResult) -> list[Table]:
 def _labels_intro(result: CheckResult) -> str:
     if not result.label_fields:
         return "This file has no label columns."
-    return (
+    intro = (
         "Distinct labels of each label column, with the involvements that would load citing each. "
         "A label that maps to nothing is shown redacted, as it would be stored."
     )
+    if any(REDACTED.search(r.raw_label) for r in result.labels):
+        intro += (
+            " A label showing [name], [email], [phone] or [postcode] had personal data typed into it:"
+            " correct those records in the case system (a mapping cannot match them)."
+        )
+    return intro
 
 
 def _labels(result: CheckResult) -> list[Table]:
@@ -200,6 +207,14 @@ def terminal(result: CheckResult) -> str:
             if table.note:
                 lines.append(f"  {table.note}")
     return "\n".join(lines)
+
+
+def suggestions(result: CheckResult, mapping_file: Path) -> str:
+    """What `--suggest` prints: the suggested mapping lines for the service's file, or why none."""
+    if not result.suggested:
+        return f"SUGGESTED MAPPING: no suggestion scores {SUGGEST_FROM} or more.\n"
+    head = f"SUGGESTED MAPPING for {mapping_file} (review each line; scores 0-100):\n"
+    return head + result.suggested_yaml()
 
 
 def _aligned(columns: list[str], rows: list[list[str]]) -> list[str]:
