@@ -1,4 +1,4 @@
-"""The `sendiass` command: sample, data, load, rejects, report, reports, baselines.
+"""The `sendiass` command: sample, data, load, check, rejects, report, reports, baselines.
 
 Errors are one line, never a trace."""
 
@@ -87,6 +87,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--db", type=Path, help=db_help)
     p.set_defaults(run=_load)
+
+    p = sub.add_parser(
+        "check",
+        help="check an extract before its first load: headers, labels, dates, rejects (writes no data)",
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("--service", help="the service (default: <service> for a file in data/raw/<service>/)")
+    p.add_argument("--kind", help="extract kind (default: from the file name)")
+    p.add_argument(
+        "--suggest",
+        action="store_true",
+        help="print lines for the service's mapping file: unknown headers and unmapped labels",
+    )
+    p.add_argument(
+        "--write-mapping", action="store_true", help="add those lines to the service's mapping file"
+    )
+    p.add_argument("--sheet", help="the worksheet to read (default: the first that holds a header)")
+    p.add_argument("--out", type=Path, help="outputs folder (default: outputs/); the page goes in _check/")
+    p.set_defaults(run=_check)
 
     p = sub.add_parser("rejects", help="show rejected rows: counts per load, or one load's rows")
     p.add_argument("--load", type=int, help="a load_id (see the counts without --load)")
@@ -235,6 +254,49 @@ def _load(args) -> int:
         result = load_file(con, args.file, args.service, args.kind, sheet=args.sheet)
     print(result.summary())
     _print_warnings(result.warnings())
+    return 0
+
+
+def _check(args) -> int:
+    """`check`: report on one extract as loading it would find it, write the private page, and
+    print or write mapping suggestions. Never opens the database."""
+    from .ingest import check, check_report, mapping, suggest
+    from .ingest.build import kind_of
+    from .ingest.contract import kinds
+
+    path = args.file
+    if not path.is_file():
+        print(f"sendiass: no such file: {path}", file=sys.stderr)
+        return USAGE_ERROR
+    service = args.service or check.service_of(path)
+    if service is None:
+        print(
+            f"sendiass: give --service (one of: {', '.join(config.services())}); "
+            f"{path.name} is not in data/raw/<service>/",
+            file=sys.stderr,
+        )
+        return USAGE_ERROR
+    kind = args.kind or kind_of(path)
+    if kind is None:
+        print(
+            f"sendiass: cannot tell the extract kind from the name '{path.name}'; "
+            f"give --kind (one of: {', '.join(kinds())})",
+            file=sys.stderr,
+        )
+        return USAGE_ERROR
+    result = check.check_file(path, service, kind, sheet=args.sheet)
+    print(check_report.terminal(result))
+    page = check_report.write_page(result, args.out)
+    if args.suggest or args.write_mapping:
+        print(f"\n{check_report.suggestions(result, mapping.mapping_path(service))}", end="")
+    if args.write_mapping and result.suggested:
+        written = mapping.write(service, *suggest.as_mapping(result.suggested))
+        print(f"wrote {written}: {len(result.suggested)} suggested line(s); entries it had already were kept")
+    print(f"\npage (not for publication): {page}")
+    if not result.ok:
+        missing = ", ".join(name for name, _ in result.missing)
+        print(f"sendiass: {path.name} cannot be loaded: missing required column {missing}", file=sys.stderr)
+        return FAILED
     return 0
 
 

@@ -117,9 +117,12 @@ def validate(raw: RawExtract, contract: Contract, headers: HeaderMap, today: dat
     # A reject's detail quotes the cell that failed ("Date Opened: 'ring mum 07700 900123'"), and an
     # answer cell may hold words: both are text a person typed, kept redacted like notes.
     row_names = [rejected[column(at)] for at in headers.names]
+    label_cells = [f"{c.store_as}__stored" for c in contract.columns if c.is_label]
     rejected = rejected.with_columns(
         privacy.redact(rejected["__detail"], row_names),
         *[privacy.redact(rejected[f"{q}__text"], row_names) for q in asked],
+        *[privacy.redact(rejected[name], row_names) for name in label_cells],  # (redacted for rejects
+        # only: a loaded row's labels are redacted when they map to nothing, in _labels)
     )
     # A rejected row keeps what a loaded row would: personal columns only in their stored form.
     values = rejected.select(
@@ -195,7 +198,7 @@ def _stored(frame: pl.DataFrame, col, start: str | None, service: str, names: li
     if col.type == "birth_date":
         on = pl.col(start) if start else pl.lit(None, pl.Date)
         return frame.select(privacy.age_band(pl.col(col.name), on)).to_series()
-    if col.type == "free_text" or col.is_label:  # (a label column's cells: as kept in rejects)
+    if col.type == "free_text":
         return privacy.redact(frame[col.name], names)
     if col.type == "text" and not col.key:  # any text a person typed may hold personal data
         return privacy.redact(frame[col.name], names)
