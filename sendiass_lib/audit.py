@@ -61,11 +61,14 @@ class Publication:
         terms = [(total, 1.0), *((part, -1.0) for part in parts)]
         self.relations.append(Relation(tuple(terms), 0.0, 0.0))
 
-    def share(self, parts: Iterable[Key], base: Iterable[Key], printed: float, half_width: float, owner=None):
+    def share(
+        self, parts: Iterable[Key], base: Iterable[Key], printed: float, half_width: float, owners=()
+    ) -> None:
         """A share printed as `printed` (a fraction, rounded to +/- half_width) of the sum of `base`
-        cells, for the sum of `parts`: lo * base <= parts <= hi * base. Gone when `owner` is hidden."""
+        cells, for the sum of `parts`: lo * base <= parts <= hi * base. Not printed (so no relation)
+        once any of `owners` is hidden: its own count, or a part whose hiding hides it."""
         parts, base = list(parts), list(base)
-        owners = frozenset([owner] if owner is not None else [])
+        owners = frozenset(owners)
         for bound, sign in ((printed - half_width, 1.0), (printed + half_width, -1.0)):
             terms = [(p, sign) for p in parts] + [(b, -sign * bound) for b in base]
             self.relations.append(Relation(tuple(_merged(terms)), 0.0, INFINITY, owners))
@@ -200,20 +203,22 @@ def unprotected(publication: Publication, width: float) -> dict[Key, Interval]:
     return {k: i for k, i in found.items() if i.width < width}
 
 
-def secure(publication: Publication, width: float, limit: int = 200) -> set[Key]:
+def secure(publication: Publication, width: float, limit: int = 200) -> tuple[set[Key], list[Key]]:
     """Hide further cells until every primary cell's interval is at least `width` wide; returns the
-    cells added. Greedy: for the narrowest unprotected cell, hide the smallest shown non-zero
-    count that shares a relation with a hidden cell it is linked to and protects it, else the one
-    that widens it most. Raises if `limit` additions do not suffice."""
+    cells added, and the primary cells nothing left to hide could protect (say, a figure fixed
+    elsewhere gives them back). Greedy: for the narrowest unprotected cell, hide the smallest
+    shown non-zero count linked to it that protects it, else the one that widens it most."""
     added: set[Key] = set()
+    given_up: list[Key] = []
     for _ in range(limit):
-        weak = unprotected(publication, width)
+        weak = {k: i for k, i in unprotected(publication, width).items() if k not in given_up}
         if not weak:
-            return added
+            return added, given_up
         key = min(weak, key=lambda k: (weak[k].width, repr(k)))
         candidates = _candidates(publication, key)
         if not candidates:
-            raise RuntimeError(f"disclosure audit: nothing left to hide that would protect {key}")
+            given_up.append(key)
+            continue
         best, best_width = None, -1.0
         for candidate in candidates:
             publication.hidden.add(candidate)

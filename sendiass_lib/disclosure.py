@@ -80,6 +80,7 @@ def protect(
     totals: bool = True,
     shares: dict[str, str] | None = None,
     row_totals: bool = False,
+    also: dict[str, list[str]] | None = None,
 ) -> tuple[pl.DataFrame, dict[str, list[str]]]:
     """The frame with suppressed cells nulled, and {row label: [columns]} of the cells to show as [c].
 
@@ -87,7 +88,8 @@ def protect(
     shown (a "Total" row, or the base stated under the table); with `row_totals`, each row across them
     does too. A row labelled "Total" is that total: never suppressed first, but hidden when it alone
     would give a suppressed cell back. `shares` maps a share column to the count column it is a share
-    of: a share is suppressed with its count.
+    of: a share is suppressed with its count. `also` names further cells ({row label: [columns]})
+    to hide first, as if small (a figure made of a hidden one).
     """
     if not rule.on or frame.is_empty():
         return frame, {}
@@ -97,6 +99,7 @@ def protect(
     total_rows = [i for i in range(len(labels)) if i not in members]
     values = {c: [int(v) if v is not None else None for v in frame[c]] for c in counts}
     hidden = {(i, c) for c in counts for i in members if suppressed(values[c][i], rule)}
+    hidden |= {(i, c) for i in members for c in (also or {}).get(labels[i], ()) if c in values}
     lines = [([(i, c) for i in members], [(t, c) for t in total_rows]) for c in counts] if totals else []
     if row_totals:
         lines += [([(i, c) for c in counts], []) for i in members]

@@ -40,6 +40,12 @@ def _taxonomy_file(name: str) -> dict:
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in TAXONOMY_DIR.glob("*.yaml")))
         raise ValueError(f"unknown taxonomy '{name}'; valid: {known}")
+    return _read(path, path.stat().st_mtime_ns)
+
+
+@cache
+def _read(path, mtime_ns: int) -> dict:
+    """A taxonomy file's contents, read once while it is unchanged (pages ask for titles often)."""
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 

@@ -97,7 +97,7 @@ def mix_table(mix) -> HTML:
         rename={"Share": "Percentage"},
         caption=f"{mix.field.title}, {mix.period.label}, {mix.service.name}",
         formats={"Percentage": lambda x: formatting.percent(x, 1)},
-        note=mix.base_note(),
+        note=shown.data.base_note(),
     )
 
 

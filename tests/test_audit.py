@@ -27,7 +27,7 @@ def test_secure_hides_a_shown_cell_so_three_hidden_ones_are_no_longer_pinned():
     pub = reasons_table(
         {"EHCP": 600, "Transport": 75, "Legal": 20, "A": 1, "B": 1, "C": 1}, hidden={"A", "B", "C"}
     )
-    added = secure(pub, WIDTH)
+    added, _ = secure(pub, WIDTH)
     assert added == {("reasons", "Legal")}  # the smallest shown count that protects them
     assert not unprotected(pub, WIDTH)
     assert intervals(pub)[("reasons", "A")].hi >= 5
@@ -42,7 +42,7 @@ def test_a_theme_share_printed_to_one_decimal_gives_back_its_single_hidden_reaso
     pub.share([("reasons", "Legal"), ("reasons", "Tribunal")], [("reasons", "base")], 0.022, 0.0005)
     tribunal = intervals(pub)[("reasons", "Tribunal")]
     assert (tribunal.lo, tribunal.hi) == (3, 5)
-    added = secure(pub, WIDTH)
+    added, _ = secure(pub, WIDTH)
     assert added == {("reasons", "Legal")} and not unprotected(pub, WIDTH)
 
 
@@ -74,7 +74,9 @@ def test_a_percentage_of_a_small_count_gives_back_the_count():
 
 def test_a_share_is_dropped_with_its_own_count_when_the_count_is_hidden():
     pub = reasons_table({"EHCP": 30, "Transport": 12, "Tribunal": 3}, hidden={"Tribunal"})
-    pub.share([("reasons", "Tribunal")], [("reasons", "base")], 3 / 45, 0.0005, owner=("reasons", "Tribunal"))
+    pub.share(
+        [("reasons", "Tribunal")], [("reasons", "base")], 3 / 45, 0.0005, owners=[("reasons", "Tribunal")]
+    )
     assert len(pub.in_force()) == 1  # the total only
     secure(pub, WIDTH)
     assert intervals(pub)[("reasons", "Tribunal")].width >= WIDTH

@@ -118,12 +118,21 @@ def test_a_reason_cited_3_times_is_c_in_the_table_absent_from_the_chart_and_the_
     assert narrative.mix_headline([mix]) == "Reasons for contact, 2023: the most common was EHCP (67%)."
 
 
-def test_a_few_involvements_with_no_label_read_fewer_than_5_with_no_share(con):
+def test_a_few_involvements_with_no_label_are_a_hidden_row_and_percentages_are_of_all(con):
+    # "37 of the 40 ... fewer than 5 had none" gives 3 back: the blank ones are a row of their own,
+    # [c] with the next smallest, and every percentage is of all 40 involvements.
     for i in range(40):
-        involvement(con, f"i{i}", date(2023, 3, 1), contact_method=["email in"] if i > 2 else [])
+        method = [] if i < 3 else ["email in"] if i < 30 else ["meeting"]
+        involvement(con, f"i{i}", date(2023, 3, 1), contact_method=method)
     [mix] = mixes.mixes(con, "worcs", "contact_method", 2023)
-    assert mix.not_recorded == 3
-    assert mix.base_note().endswith("with one recorded. Fewer than 5 had none recorded.")
+    assert mix.not_recorded == 3 and mix.blank_row and mix.base == 37  # the metric: of those recorded
+    shown = mix.protected()
+    assert shown.data.base == 40  # as published: of all
+    assert shown.hidden == {"Not recorded": ["Involvements", "Share", "Share of involvements"],
+                            "meeting": ["Involvements", "Share", "Share of involvements"]}  # fmt: skip
+    note = shown.data.base_note()
+    assert note.startswith("Percentages are of the 40 involvements opened in 2023, those with none recorded")
+    assert "37" not in note and "3 " not in note and "fewer" not in note.lower()
 
 
 def test_no_percentage_on_a_base_under_10_and_the_sentence_says_why(con):

@@ -13,6 +13,7 @@ A reporting year that spans a change of list (reasons: 1 April 2024) gives one m
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from dataclasses import field as default
 from datetime import date
 
 import duckdb
@@ -28,6 +29,7 @@ LABEL = "Label"
 COUNT = "Involvements"
 SHARE = "Share"
 SHARE_OF_INVOLVEMENTS = "Share of involvements"
+NOT_RECORDED = "Not recorded"
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,11 @@ class LabelMix:
     # the period); shares are null when their base is 0.
     rows: pl.DataFrame
     carried: bool = True  # the extracts the period's involvements came from have this column
+    # A one-label column with 1-4 involvements left blank lists them as a row of their own
+    # (NOT_RECORDED), its percentages of all involvements: a base that left them out, stated
+    # beside the involvements, would give their number back.
+    blank_row: bool = False
+    audited: dict[str, list[str]] = default(default_factory=dict)  # further cells the audit hides
 
     @property
     def empty_text(self) -> str | None:
@@ -84,9 +91,29 @@ class LabelMix:
         return None
 
     @property
+    def lists_blank(self) -> bool:
+        """Whether the blank involvements are a row of the table (as published: see blank_row)."""
+        return NOT_RECORDED in self.rows[LABEL]
+
+    @property
     def base(self) -> int:
-        """What each share is of: labels recorded, or involvements with the column recorded."""
+        """What each share is of: labels recorded, or involvements with the column recorded (all
+        involvements, when the blank ones are a row of the table)."""
+        if self.lists_blank:
+            return self.involvements
         return self.labels_recorded if self.field.multi else self.recorded
+
+    def with_blank_row(self) -> LabelMix:
+        """The mix with its blank involvements as a row of their own, every share of all of them."""
+        blank = pl.DataFrame(
+            {LABEL: [NOT_RECORDED], "code": [None], COUNT: [self.not_recorded]},
+            schema={LABEL: pl.String, "code": pl.String, COUNT: pl.Int64},
+        )
+        rows = pl.concat([self.rows.select(LABEL, "code", COUNT), blank]).with_columns(
+            _ratio(pl.col(COUNT), self.involvements).alias(SHARE),
+            _ratio(pl.col(COUNT), self.involvements).alias(SHARE_OF_INVOLVEMENTS),
+        )
+        return replace(self, rows=rows)
 
     @property
     def not_recorded(self) -> int:
@@ -105,11 +132,15 @@ class LabelMix:
         """The mix as it may be published under the service's disclosure rule: suppressed counts
         and their shares null (every share, when the base is under the rule's minimum), and the
         cells to show as [c] ({label: [columns]}). Tables, charts and sentences all start here."""
+        if self.blank_row and not self.lists_blank:
+            return self.with_blank_row().protected()
         rule = disclosure.rule(self.service)
         shares = {SHARE: COUNT, SHARE_OF_INVOLVEMENTS: COUNT}
         rows, hidden = disclosure.protect(self.rows, [COUNT], rule, shares=shares)
+        more = {label: [COUNT, *shares] for label in self.audited}  # (suppression.plan)
         if not disclosure.percent_shown(self.base, rule):
-            rows = disclosure.withhold(rows, hidden, {label: list(shares) for label in rows[LABEL]})
+            more |= {label: [*more.get(label, []), *shares] for label in rows[LABEL]}
+        rows = disclosure.withhold(rows, hidden, more)
         return disclosure.Shown(replace(self, rows=rows), hidden, rule)
 
     def base_note(self) -> str:
@@ -120,12 +151,14 @@ class LabelMix:
                 f"Percentages are of the {formatting.count(self.labels_recorded)} {self.field.noun} "
                 f"recorded for the {opened}: an involvement with several counts once for each."
             )
+        elif self.blank_row:
+            return f"Percentages are of the {opened}, those with none recorded included ({NOT_RECORDED})."
         else:
             recorded = formatting.count(self.recorded)
             note = f"Percentages are of the {recorded} of the {opened} with one recorded."
         rule = disclosure.rule(self.service)
-        if disclosure.suppressed(self.not_recorded, rule):  # a small count, and no share that gives it
-            note += f" Fewer than {rule.below} had none recorded."
+        if disclosure.suppressed(self.not_recorded, rule):
+            pass  # a small count: said nowhere (the data-quality page shows it as [c])
         elif self.not_recorded:
             share = formatting.percent(self.not_recorded / self.involvements)
             note += f" {formatting.count(self.not_recorded)} ({share}) had none recorded."
@@ -151,7 +184,17 @@ def mixes(
             else f"{periods.day_label(start, year=start.year != end.year)} - {periods.day_label(end)}"
         )
         found.append(_mix(con, svc, spec, Period(start, end, label), list_name))
-    return found
+    return [_audited(con, mix, year, period) for mix in found]
+
+
+def _audited(con, mix: LabelMix, year: int, period: str | None) -> LabelMix:
+    """The mix with the cells the audit of its service-year hides (a published year only)."""
+    if period is not None and period != config.service(mix.service.slug).reporting_year:
+        return mix
+    from .. import suppression
+
+    table = suppression.mix_key(mix.field.name, mix.period.start)
+    return replace(mix, audited=suppression.cells(con, mix.service.slug, year, table))
 
 
 def _lists_in_force(taxonomy: str, period: Period) -> list[tuple[str, date, date]]:
@@ -194,6 +237,7 @@ def _mix(con, service: Service, field: Field, period: Period, list_name: str) ->
     extra = cited.filter(~pl.col("label").is_in(listed[LABEL].implode())).select(
         pl.col("label").alias(LABEL), pl.lit(None, pl.String).alias("code")
     )
+    blank_row = not field.multi and disclosure.suppressed(involvements - recorded, disclosure.rule(service))
     base = labels_recorded if field.multi else recorded
     rows = (
         pl.concat([listed, extra])
@@ -206,7 +250,9 @@ def _mix(con, service: Service, field: Field, period: Period, list_name: str) ->
         .select(LABEL, "code", COUNT, SHARE, SHARE_OF_INVOLVEMENTS)
     )
     carried = carries(con, service.slug, field.name, period) is not False
-    return LabelMix(service, field, period, list_name, involvements, recorded, labels_recorded, rows, carried)
+    return LabelMix(
+        service, field, period, list_name, involvements, recorded, labels_recorded, rows, carried, blank_row
+    )
 
 
 def carries(con: duckdb.DuckDBPyConnection, service: str, column: str, period: Period) -> bool | None:
@@ -246,16 +292,21 @@ def levels(con: duckdb.DuckDBPyConnection, service: str, year: int, period: str 
         ).fetchall()
     )
     involvements = sum(found.values())
-    recorded = involvements - found.pop(None, 0)
+    blank = found.pop(None, 0)
+    recorded = involvements - blank
+    blank_row = disclosure.suppressed(blank, disclosure.rule(svc))  # as in _mix
+    names, counts = [f"Level {n}" for n in range(1, 5)], [found.get(n, 0) for n in range(1, 5)]
     rows = pl.DataFrame(
-        {LABEL: [f"Level {n}" for n in range(1, 5)], "code": [str(n) for n in range(1, 5)]}
-    ).with_columns(pl.Series(COUNT, [found.get(n, 0) for n in range(1, 5)], dtype=pl.Int64))
+        {LABEL: names, "code": [str(n) for n in range(1, 5)], COUNT: counts},
+        schema_overrides={COUNT: pl.Int64},
+    )
     rows = rows.with_columns(
         _ratio(pl.col(COUNT), recorded).alias(SHARE),
         _ratio(pl.col(COUNT), involvements).alias(SHARE_OF_INVOLVEMENTS),
     )
     carried = carries(con, svc.slug, LEVELS.name, span) is not False
-    return LabelMix(svc, LEVELS, span, "levels", involvements, recorded, recorded, rows, carried)
+    mix = LabelMix(svc, LEVELS, span, "levels", involvements, recorded, recorded, rows, carried, blank_row)
+    return _audited(con, mix, year, period)
 
 
 THEME = "Theme"
@@ -270,6 +321,9 @@ class ThemeTrend:
     # "Unmapped" (if any) last. shares: fraction of the year's labels; counts: labels recorded.
     shares: pl.DataFrame
     counts: pl.DataFrame
+    # {theme: [years]} where one of its labels is hidden on that year's own page: its share is the
+    # sum of its labels, so it is hidden too, as if small.
+    made_of_hidden: dict[str, list[str]] = default(default_factory=dict)
 
     @property
     def years(self) -> list[str]:
@@ -280,7 +334,7 @@ class ThemeTrend:
         too few labels, one that would give it back from the year's 100%, and every theme of a year
         under the rule's minimum base are null; with the cells to show as [c] ({theme: [years]})."""
         rule = disclosure.rule(self.service)
-        counts, hidden = disclosure.protect(self.counts, self.years, rule)
+        counts, hidden = disclosure.protect(self.counts, self.years, rule, also=self.made_of_hidden)
         small = [y for y in self.years if not disclosure.percent_shown(int(self.counts[y].sum()), rule)]
         if small:
             disclosure.withhold(counts, hidden, {theme: small for theme in self.counts[THEME]})
@@ -314,7 +368,8 @@ def theme_trend(
             [svc.slug, field, span.start, span.end],
         ).fetchall()
         counts += [(span.label, *row) for row in found]
-    frame = pl.DataFrame(counts, schema=["period", "list", "label", "n"], orient="row")
+    schema = {"period": pl.String, "list": pl.String, "label": pl.String, "n": pl.Int64}
+    frame = pl.DataFrame(counts, schema=schema, orient="row")
     themes = lookup["theme"].drop_nulls().unique(maintain_order=True).to_list()
     if frame.is_empty():
         empty = pl.DataFrame({THEME: themes})
@@ -338,7 +393,16 @@ def theme_trend(
         pl.col(THEME) == labels.UNMAPPED, pl.col(shown[-1]), descending=[False, True], maintain_order=True
     )
     counts_wide = shares.select(THEME).join(wide("n", 0), on=THEME, how="left", maintain_order="left")
-    return ThemeTrend(svc, shares, counts_wide)
+    theme_of = {(row["list"], row["label"]): row["theme"] for row in lookup.iter_rows(named=True)}
+    made: dict[str, list[str]] = {}
+    for span, y in zip(spans, range(year - years + 1, year + 1), strict=True):
+        if span.label not in shown:
+            continue
+        for mix in mixes(con, service, field, y, period):
+            for label in mix.protected().hidden:
+                theme = theme_of.get((mix.list_name, label)) or labels.UNMAPPED
+                made.setdefault(theme, []).append(span.label)
+    return ThemeTrend(svc, shares, counts_wide, made)
 
 
 def definitions(field: str, day: date) -> pl.DataFrame:

@@ -9,7 +9,7 @@ a service should look at first, for the terminal and for the data-quality page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import polars as pl
@@ -128,6 +128,7 @@ class BlankFields:
     service: Service
     involvements: int  # opened in the year
     rows: pl.DataFrame  # Field, In the extract, Blank, Share blank, Status (null: nothing to note)
+    audited: dict[str, list[str]] = field(default_factory=dict)  # further cells the audit hides
 
     def protected(self) -> disclosure.Shown:
         """As it may be published: a blank count of 1 to 4 (of people's records) is [c] with its
@@ -135,8 +136,10 @@ class BlankFields:
         rule = disclosure.rule(self.service)
         frame = self.rows.select(FIELD, BLANK, SHARE_BLANK, STATUS)
         frame, hidden = disclosure.protect(frame, [BLANK], rule, totals=False, shares={SHARE_BLANK: BLANK})
+        more = {f: [BLANK, SHARE_BLANK] for f in self.audited}  # (suppression.plan)
         if not disclosure.percent_shown(self.involvements, rule):
-            frame = disclosure.withhold(frame, hidden, {f: [SHARE_BLANK] for f in frame[FIELD]})
+            more |= {f: [BLANK, SHARE_BLANK] if f in more else [SHARE_BLANK] for f in frame[FIELD]}
+        frame = disclosure.withhold(frame, hidden, more)
         return disclosure.Shown(frame, hidden, rule)
 
     def not_in_extract(self) -> dict[str, list[str]]:
@@ -162,7 +165,7 @@ def missing(
             f"SELECT count(*) FROM involvements WHERE {where} AND {column} IS NULL", params
         ).fetchall()[0][0]
         rows.append((title, carried, n if carried else None, None))
-    for field in mixes.label_fields().values():
+    for column in mixes.label_fields().values():
         blank, labelled, mapped = con.execute(
             f"""SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM involvement_labels l
                         WHERE l.service = i.service AND l.involvement_id = i.involvement_id
@@ -172,14 +175,14 @@ def missing(
                         USING (service, involvement_id) WHERE l.service = $service AND l.field = $field
                         AND l.label != 'Unmapped' AND j.opened_on BETWEEN $start AND $end)
                 FROM involvements i WHERE {where}""",
-            {**params, "field": field.name},
+            {**params, "field": column.name},
         ).fetchall()[0]
-        carried = mixes.carries(con, service, field.name, span)
+        carried = mixes.carries(con, service, column.name, span)
         if carried is None:  # rows written without a load: a column is had if it holds any label
             carried = labelled > 0
         unmapped_only = carried and blank < total and not mapped
         rows.append(
-            (field.title, carried, blank if carried else None, ALL_UNMAPPED if unmapped_only else None)
+            (column.title, carried, blank if carried else None, ALL_UNMAPPED if unmapped_only else None)
         )
     frame = pl.DataFrame(
         rows,
@@ -195,7 +198,12 @@ def missing(
         .otherwise(pl.col(STATUS))
         .alias(STATUS),
     ).select(FIELD, IN_EXTRACT, BLANK, SHARE_BLANK, STATUS)
-    return BlankFields(svc, total, frame)
+    audited = {}
+    if period is None or period == config.service(service).reporting_year:
+        from .. import suppression
+
+        audited = suppression.cells(con, svc.slug, year, suppression.blank_key(span.start))
+    return BlankFields(svc, total, frame, audited)
 
 
 def warnings(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[str]:
