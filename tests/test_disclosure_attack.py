@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ import pytest
 from sendiass_lib import publish
 from tests.attack import snippets
 from tests.attack.attack import BUILDERS, RATING_BUILDERS, Attack, attack_site
-from tests.attack.audit import Finding
+from tests.attack.audit import Finding, Inconsistent
 from tests.attack.pages import HIDDEN
 from tests.attack.rule import documented_line_rule
 from tests.attack.site import LIB, read_site
@@ -103,6 +104,15 @@ def test_the_pages_agree_with_each_other_and_every_small_number_sentence_is_read
     for counts, ratings, _ in attacks.values():
         assert not counts.system.conflicts + ratings.system.conflicts
         assert not counts.unread
+
+
+def test_every_relation_the_attack_knows_is_found_on_the_sample_pages(attacks):
+    read = Counter()
+    for counts, ratings, _ in attacks.values():
+        read.update(counts.read)
+        read.update(ratings.read)
+    no_sample_year_has_fewer_than_5 = {"fewer_than"}
+    assert {name for name, n in read.items() if not n} == no_sample_year_has_fewer_than_5
 
 
 def test_the_attack_on_every_service_and_year_takes_seconds(attacks):
@@ -402,3 +412,18 @@ def test_a_year_of_fewer_than_5_new_involvements_is_a_sentence_the_monthly_table
     said = "Testshire SENDIASS recorded fewer than 5 new involvements in 2023."
     _, found = audited({2023: {"involvements": snippets.page("2023", said, months)}})
     assert interval(found["(sentence)", "recorded fewer than 5 new involvements in 2023"]) == (1, 4)
+
+
+def test_pages_that_print_one_figure_two_ways_are_named_rather_than_audited():
+    months = snippets.table(
+        "New involvements per month, Testshire SENDIASS",
+        ["Month", "2023"],
+        [["January", "[c]"], ["February", "86"], ["Total", "90"]],
+        snippets.FOOTNOTE,
+    )
+    key = snippets.table(
+        "Key figures, Testshire SENDIASS", ["Measure", "2023"], [["New involvements", "100"]]
+    )
+    pages = {2023: {"involvements": snippets.page("2023", months), "headline": snippets.page("2023", key)}}
+    with pytest.raises(Inconsistent, match="opened"):
+        audited(pages)

@@ -35,13 +35,15 @@ RATING_BUILDERS: list[Builder] = [ratings.evaluation_ratings]
 @dataclass
 class Attack:
     """What the attack found on a service's pages: each hidden cell's interval, the width a cell
-    needs to be protected (None: disclosure off), sentences no relation reads."""
+    needs to be protected (None: disclosure off), sentences no relation reads, and how many relations
+    and hidden cells each builder read (so a change of page wording that blinds one shows)."""
 
     site: Site
     system: System
     findings: list[Finding]
     width: int | None
     unread: list[str] = field(default_factory=list)
+    read: dict[str, int] = field(default_factory=dict)  # relations and hidden cells each builder read
 
     def leaks(self, year: int | None = None, page: str | None = None) -> list[Finding]:
         """Hidden cells narrower than the setting, sentences about a small number pinned to one value,
@@ -80,11 +82,13 @@ class Attack:
 
 
 def attack_site(site: Site, builders: list[Builder] = BUILDERS) -> Attack:
-    system = System()
+    system, read = System(), {}
     for build in builders:
+        before = len(system.constraints) + len(system.targets)
         build(site, system)
+        read[build.__name__] = len(system.constraints) + len(system.targets) - before
     width = site.below - 1 if site.below else None
-    return Attack(site, system, audit(system), width, system.unread)
+    return Attack(site, system, audit(system), width, system.unread, read)
 
 
 def attack(out_dir: Path, slug: str, builders: list[Builder] = BUILDERS) -> Attack:

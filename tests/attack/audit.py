@@ -54,7 +54,9 @@ def distinct(targets: list[Target]) -> list[Target]:
 
 
 def audit(system: System) -> list[Finding]:
-    """Every distinct target's interval."""
+    """Every distinct target's interval; Inconsistent when the same figure is printed two ways."""
+    if system.conflicts:
+        raise Inconsistent("; ".join(system.conflicts))
     n = len(system.keys)
     if not n:
         return []
