@@ -30,6 +30,17 @@ class Rule:
     below: int = 5
     min_base: int = 10
     units: frozenset[str] = frozenset({"count", "cases", "clients", "families"})
+    protection_width: int | None = None  # None: below - 1 (see width)
+    rating_counts: str = "shown"  # or "suppressed": ratings by 1 to below - 1 people
+
+    @property
+    def width(self) -> int:
+        """How wide the range a reader can work out for a hidden count must be (audit.secure)."""
+        return self.protection_width or self.below - 1
+
+    @property
+    def ratings_suppressed(self) -> bool:
+        return self.on and self.rating_counts == "suppressed"
 
     @property
     def note(self) -> str:
@@ -55,7 +66,9 @@ def strictest(rules: list[Rule]) -> Rule:
     if not on:
         return Rule(on=False)
     units = frozenset().union(*(r.units for r in on))
-    return Rule(True, max(r.below for r in on), max(r.min_base for r in on), units)
+    widths = [r.width for r in on]
+    ratings = "suppressed" if any(r.ratings_suppressed for r in on) else "shown"  # the stricter
+    return Rule(True, max(r.below for r in on), max(r.min_base for r in on), units, max(widths), ratings)
 
 
 def rule(service: Service) -> Rule:
@@ -70,6 +83,8 @@ def rule(service: Service) -> Rule:
         settings.suppress_below,
         settings.min_percent_base,
         frozenset(unit.strip().lower() for unit in settings.client_count_units),
+        settings.protection_width,
+        settings.rating_counts,
     )
 
 

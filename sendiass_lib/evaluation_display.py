@@ -36,9 +36,19 @@ def rating_tables(result: ev.Evaluations) -> list[HTML]:
         formats[INTERVAL] = str
         note = " ".join(part for part in (qset.note, words.BASES, _interval_note(scale)) if part)
         shown = frame.select(*columns, INTERVAL)
-        # No percentage (nor interval) on a base under the service's minimum: [c], as the rule says.
+        # No percentage (nor interval) on a base under the service's minimum: [c], as the rule says;
+        # and a rating given by few people, with what would give it back (Evaluations.hidden_ratings).
         pairs = zip(shown[ev.QUESTION], shown[ev.BASE], strict=True)
         hidden = {str(q): shown.columns[2:] for q, n in pairs if not disclosure.percent_shown(n, rule)}
+        names = dict(zip(qset_questions(result, qset), shown[ev.QUESTION], strict=True))
+        for key, cells in result.hidden_ratings().items():
+            if key not in names or names[key] in hidden:
+                continue
+            columns = [scale.rating_label(c) for c in cells if c != ev.HEADLINE]
+            top = scale.high in cells and scale.headline_is_one_rating
+            if ev.HEADLINE in cells or top:
+                columns += [c for c in (headline, INTERVAL) if c in shown.columns]
+            hidden[names[key]] = columns
         found.append(
             tables.table(
                 shown,
@@ -55,6 +65,11 @@ def rating_tables(result: ev.Evaluations) -> list[HTML]:
     return found
 
 
+def qset_questions(result: ev.Evaluations, qset) -> list[str]:
+    """The question keys of a set's table, in its row order (result.table)."""
+    return result.table(qset.name)[ev.QUESTION].to_list()
+
+
 def _named(column: str) -> pl.Expr:
     """'Q1 How easy was it to get in contact?'; just 'Q9' for a question with no wording."""
     same = pl.col(column) == pl.col(ev.QUESTION)
@@ -67,9 +82,8 @@ def _interval_note(scale: ev.Scale) -> str:
 
 def headline_figure(result: ev.Evaluations) -> HTML:
     """The headline share of every answered question, with its interval, as an SVG figure."""
-    rule = disclosure.rule(result.service)
-    enough = pl.col(ev.BASE) >= (rule.min_base if rule.on else 1)  # no percentage on a small base
-    shown = result.questions.filter(enough).with_columns(_named(ev.SHORT).alias("Label"))
+    # No percentage on a small base, nor one that would give a hidden rating back.
+    shown = result.published_headlines().with_columns(_named(ev.SHORT).alias("Label"))
     if not shown.height:
         return HTML("")
     chart = charts.dots_with_interval(

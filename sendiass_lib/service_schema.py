@@ -66,6 +66,22 @@ class DisclosureSettings(_Section):
         "list of text",
         "units as written in the figures extract",
     )
+    protection_width: StrictInt | None = _setting(
+        None,
+        "a hidden count is protected when the smallest and largest values a reader can work out "
+        "for it from everything published are at least this far apart (docs/publishing.md)",
+        "whole number",
+        "1 or more; default: suppress_below less one (a reader cannot tell a 1 from a 5)",
+        ge=1,
+    )
+    rating_counts: Literal["suppressed", "shown"] = _setting(
+        "shown",
+        "evaluation ratings given by 1 to suppress_below less one people on anonymous forms: shown, as "
+        "the printed reports do (shown), or their percentages hidden as [c] with whatever would give "
+        "them back (suppressed); docs/publishing.md says why shown is the default",
+        "text",
+        "suppressed or shown",
+    )
 
 
 class StaffingSettings(_Section):

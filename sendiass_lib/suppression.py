@@ -43,9 +43,10 @@ def cells(con: duckdb.DuckDBPyConnection, service: str, year: int, table: str) -
     """Cells of a table (`{row: [columns]}`) the audit of the service's published `year` hides
     beyond the line-by-line rule; made once per service, year and database in a process. Empty
     while that plan is being made (its own results are read with the line-by-line rule alone)."""
-    if not disclosure.rule(config.service(service)).on:
+    rule = disclosure.rule(config.service(service))
+    if not rule.on:
         return {}
-    key = (_database_key(con), service, year)
+    key = (_database_key(con), service, year, rule)
     if key in _building:
         return {}
     if key not in _plans:
@@ -73,7 +74,7 @@ def plan(con: duckdb.DuckDBPyConnection, service: str, year: int) -> Plan:
     found = Plan(svc.slug, year)
     if not rule.on:
         return found
-    added, found.unprotectable = audit.secure(publication, width=rule.below - 1)
+    added, found.unprotectable = audit.secure(publication, width=rule.width)
     for cell in added:
         for table, row, column in where[cell]:
             found.extra.setdefault(table, {}).setdefault(row, []).append(column)

@@ -51,6 +51,8 @@ def _ours(con, service: str, year: int, entry: dict) -> str:
         found = _mix_from(con, service, year, entry)
         if not found:
             return formatting.NOT_AVAILABLE
+        if set(entry["labels"]) & set(found.protected().hidden):  # the group's share would give
+            return formatting.SUPPRESSED  # a hidden label back from the table's base
         return formatting.percent(sum(found.share(label) or 0.0 for label in entry["labels"]), 1)
     if measure == "evaluation_share":
         share = evaluations.evaluations(con, service, year).share(entry["question"], entry["rating"])

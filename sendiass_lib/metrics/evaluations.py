@@ -43,6 +43,7 @@ HEADLINE_SHARE = "Headline share"
 LOW = "Low"  # Wilson 95% interval of the headline share
 HIGH = "High"
 OTHER = "other"
+HEADLINE = "headline"  # in hidden_ratings: the headline share and its interval
 
 
 def wilson(successes: int, n: int, z: float = Z) -> tuple[float, float] | None:
@@ -116,6 +117,50 @@ class Evaluations:
         """The share of a question's answers at one rating (None when none answered or not shown)."""
         found = self.ratings.filter((pl.col(QUESTION) == question) & (pl.col(RATING) == rating))
         return found[SHARE].item() if found.height else None
+
+    def hidden_ratings(self) -> dict[str, set[int | str]]:
+        """{question: ratings whose percentage is [c], and HEADLINE if its headline share and
+        interval are}, under the service's rule: a rating given by 1 to 4 people (when the rule
+        suppresses rating counts), and whatever the audit finds would give one back from the
+        question's base or its headline share (audit.secure)."""
+        from .. import audit, disclosure
+
+        rule = disclosure.rule(self.service)
+        if not rule.ratings_suppressed:
+            return {}
+        found: dict[str, set[int | str]] = {}
+        for row in self.questions.iter_rows(named=True):
+            key, answered = row[QUESTION], row[BASE] or 0
+            counts = dict(self.ratings.filter(pl.col(QUESTION) == key).select(RATING, COUNT).iter_rows())
+            small = {r for r, n in counts.items() if disclosure.suppressed(n, rule)}
+            if not small or not disclosure.percent_shown(answered, rule):
+                continue  # nothing small, or no percentage at all on this base
+            pub = audit.Publication()
+            pub.cell("answered", answered, fixed=True)
+            for rating, n in counts.items():
+                pub.cell(rating, n, primary=rating in small)
+            pub.total("answered", list(counts))
+            if not self.scale.headline_is_one_rating:  # the headline share (and its interval)
+                pub.cell(
+                    HEADLINE, row[HEADLINE_COUNT], primary=disclosure.suppressed(row[HEADLINE_COUNT], rule)
+                )
+                pub.total(HEADLINE, [r for r in counts if r >= self.scale.headline_from])
+            added, _ = audit.secure(pub, rule.width)
+            found[key] = small | added
+        return found
+
+    def published_headlines(self) -> pl.DataFrame:
+        """`questions` whose headline share may be published: answered by at least the rule's
+        minimum base, and not hidden with a rating it would give back."""
+        from .. import disclosure
+
+        rule = disclosure.rule(self.service)
+        hidden = self.hidden_ratings()
+        top = self.scale.high if self.scale.headline_is_one_rating else HEADLINE
+        withheld = [q for q, cells in hidden.items() if top in cells]
+        return self.questions.filter(
+            (pl.col(BASE) >= (rule.min_base if rule.on else 1)) & ~pl.col(QUESTION).is_in(withheld)
+        )
 
     def question(self, key: str) -> dict:
         """One question's row of `questions`, as a dict."""

@@ -16,10 +16,9 @@ def _forms(n: int) -> str:
 
 
 def _answered(result: Evaluations) -> pl.DataFrame:
-    """Questions answered often enough for a percentage under the service's disclosure rule (any
-    answer when the rule is off), in form order."""
-    rule = disclosure.rule(result.service)
-    return result.questions.filter(pl.col(BASE) >= (rule.min_base if rule.on else 1))
+    """Questions whose headline share may be published under the service's disclosure rule (any
+    answered one when the rule is off), in form order."""
+    return result.published_headlines()
 
 
 def _ranked(result: Evaluations, highest: bool) -> dict | None:

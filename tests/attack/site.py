@@ -92,6 +92,13 @@ def threshold(slug: str) -> int | None:
     return int((rule or {}).get("suppress_below", 5))
 
 
+def ratings_suppressed(slug: str, services: Path | None = None) -> bool:
+    """Whether the service file asks for ratings by few people to be hidden (`rating_counts`)."""
+    raw = yaml.safe_load(((services or LIB / "services") / f"{slug}.yaml").read_text(encoding="utf-8"))
+    rule = raw.get("disclosure", {})
+    return isinstance(rule, dict) and rule.get("rating_counts") == "suppressed"
+
+
 def crosswalk() -> list[tuple[dt.date | None, dt.date | None, dict[str, str]]]:
     """The reasons' lists from taxonomies/reasons.yaml: when each is in force, and each label's theme."""
     raw = yaml.safe_load((LIB / "taxonomies" / "reasons.yaml").read_text(encoding="utf-8"))
