@@ -153,8 +153,9 @@ def suppressed(count: int | None, rule: Rule) -> bool:
 
 
 def count_text(count: int | None, rule: Rule) -> str:
-    """A count for a sentence: '2,486', or 'fewer than 5' where a table would show [c]."""
-    return f"fewer than {rule.below}" if suppressed(count, rule) else formatting.count(count)
+    """A count for a sentence: '2,486', or '[c]' where a table would show it: 'fewer than 5' would
+    tell a reader it is 1 to 4, narrower than the audit allows (suppression.py)."""
+    return SUPPRESSED if suppressed(count, rule) else formatting.count(count)
 
 
 def withhold(frame: pl.DataFrame, hidden: dict[str, list[str]], more: dict[str, list[str]]) -> pl.DataFrame:

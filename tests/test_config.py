@@ -289,7 +289,8 @@ def test_a_command_stops_on_a_misspelt_key_with_one_line_and_exit_2(tmp_path, co
     assert done.returncode == 2
     assert done.stderr == (
         f"sendiass: {path}: disclosure.supress_below: unknown key; valid keys under disclosure: "
-        "suppress_below, min_percent_base, client_count_units (did you mean 'suppress_below'?)\n"
+        "suppress_below, min_percent_base, client_count_units, protection_width, rating_counts "
+        "(did you mean 'suppress_below'?)\n"
     )
     assert not (tmp_path / "x.duckdb").exists()
 

@@ -166,12 +166,12 @@ def test_a_month_of_3_involvements_is_c_with_its_change_and_is_not_drawn(con):
     assert "(3)" not in text and "2 months with too few to publish ([c]) are not drawn" in text
 
 
-def test_a_year_of_fewer_than_5_involvements_reads_fewer_than_5(con):
+def test_a_year_of_fewer_than_5_involvements_reads_c_in_the_sentence_too(con):
     for i in range(3):
         involvement(con, f"i{i}", date(2024, 5, 1))
     result = involvements.monthly(con, "worcs", 2024)
     assert narrative.involvements_headline(result).startswith(
-        "Worcestershire SENDIASS recorded fewer than 5 new involvements in 2024"
+        "Worcestershire SENDIASS recorded [c] new involvements in 2024"
     )
     assert result.protected().hidden == {"May": ["2024"], "Total": ["2024"]}
 
@@ -218,8 +218,10 @@ def test_training_answers_show_no_percentage_on_a_question_answered_by_fewer_tha
 
 
 def test_joint_results_use_the_strictest_rule_of_the_services_that_share_them():
-    rules = [Rule(True, 5, 10), Rule(True, 10, 20), Rule(on=False)]
-    assert disclosure.strictest(rules) == Rule(True, 10, 20)
+    rules = [Rule(True, 5, 10), Rule(True, 10, 20, rating_counts="suppressed"), Rule(on=False)]
+    strictest = disclosure.strictest(rules)
+    assert (strictest.below, strictest.min_base, strictest.width) == (10, 20, 9)
+    assert strictest.ratings_suppressed
     assert disclosure.strictest([Rule(on=False)]).on is False
 
 

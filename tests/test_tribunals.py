@@ -202,7 +202,9 @@ def test_a_small_count_of_involvements_hides_the_figures_made_from_it(con):
     assert dict(shown.data.iter_rows())["Cost per tribunal (assumed)"] == "£8,500"
     assert all(dict(shown.data.iter_rows())[label] is None for label in hidden)
     sentence = text.sentence(found)
-    assert "recorded fewer than 5 new involvements in 2024: too few to publish an estimate from" in sentence
+    assert (
+        "recorded [c] new involvements in 2024: no estimate is published from a suppressed count" in sentence
+    )
     assert "0.3" not in sentence and "£2,550" not in sentence and "printed report" not in sentence
     assert "3 x 10%" not in text.note(found)
 

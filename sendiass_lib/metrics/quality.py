@@ -92,14 +92,13 @@ class UnmappedLabels:
         return disclosure.Shown(self.rows.filter(keep), {}, rule)
 
     def left_out_note(self) -> str | None:
-        """The sentence under the table about the labels not listed, if any."""
-        left = self.rows.height - self.protected().data.height
-        if not left:
+        """The sentence under the table when labels are left out. It gives neither how many nor
+        their counts: with the rule's threshold, either would tell a reader a range for them."""
+        if self.rows.height == self.protected().data.height:
             return None
-        below = disclosure.rule(self.service).below
         return (
-            f"{left} other label{'s' if left > 1 else ''}, each cited by fewer than {below} involvements, "
-            "not listed: text typed into a label cell could identify someone."
+            "Labels cited by few involvements are not listed: text typed into a label cell could "
+            "identify someone."
         )
 
 

@@ -18,7 +18,7 @@ def _and(items: list[str]) -> str:
 
 def involvements_headline(result: MonthlyInvolvements) -> str:
     """'Worcestershire SENDIASS recorded 2,486 new involvements in 2024, 24% more than in 2023 (2,000).'
-    A count the disclosure rule would hide reads 'fewer than 5', and then no change is given."""
+    A count the disclosure rule would hide reads [c], and then no change is given."""
     period = result.selected
     if result.current is None:
         return f"No involvement data is loaded for {result.service.name} in {period.long_label}."

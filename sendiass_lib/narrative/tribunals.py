@@ -83,7 +83,7 @@ def sentence(estimate: TribunalEstimate) -> str:
     elif not _shown(estimate):
         result = (
             f"{svc.name} recorded {disclosure.count_text(estimate.involvements, rule)} new involvements in "
-            f"{when}{so_far}: too few to publish an estimate from."
+            f"{when}{so_far}: no estimate is published from a suppressed count."
         )
     else:
         result = (
