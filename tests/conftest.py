@@ -43,6 +43,34 @@ def internal(monkeypatch):
 
 
 @pytest.fixture
+def raw_worcs(tmp_path, monkeypatch):
+    """An empty data/raw/worcs/ that `sendiass data` reads (config.RAW_DIR pointed at it)."""
+    from sendiass_lib import config
+
+    raw = tmp_path / "raw"
+    (raw / "worcs").mkdir(parents=True)
+    monkeypatch.setattr(config, "RAW_DIR", raw)
+    return raw / "worcs"
+
+
+@pytest.fixture
+def services(tmp_path, monkeypatch):
+    """A copy of the service files (without mapping files) that a test may edit or add a service's
+    mapping file to."""
+    import shutil
+
+    from sendiass_lib import config
+    from sendiass_lib.ingest import mapping
+
+    folder = tmp_path / "services"
+    shutil.copytree(config.SERVICES_DIR, folder, ignore=shutil.ignore_patterns("mappings"))
+    monkeypatch.setattr(config, "SERVICES_DIR", folder)
+    mapping.clear_cache()
+    yield folder
+    mapping.clear_cache()
+
+
+@pytest.fixture
 def con(tmp_path):
     """A new, empty, writable database."""
     connection = db.connect(tmp_path / "test.duckdb", read_only=False)

@@ -7,7 +7,6 @@ import csv
 import hashlib
 import os
 import re
-import shutil
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -45,17 +44,6 @@ def write_csv(folder: Path, name: str, rows: list[list[str]], header: list[str] 
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([header, *rows])
     return path
-
-
-@pytest.fixture
-def services(tmp_path, monkeypatch):
-    """A copy of the service files the test may add a mapping file to."""
-    folder = tmp_path / "services"
-    shutil.copytree(config.SERVICES_DIR, folder, ignore=shutil.ignore_patterns("mappings"))
-    monkeypatch.setattr(config, "SERVICES_DIR", folder)
-    mapping.clear_cache()
-    yield folder
-    mapping.clear_cache()
 
 
 def run_check(capsys, path: Path, *args: str, out: Path) -> tuple[int, str, str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sendiass_lib import config, db
+from sendiass_lib import db
 from sendiass_lib.ingest.build import build
 from tests.conftest import write_extract
 
@@ -26,15 +26,6 @@ print(con.execute(count).fetchone()[0], flush=True)
 for _ in sys.stdin:  # a line in: the count again, from the same connection
     print(con.execute(count).fetchone()[0], flush=True)
 """
-
-
-@pytest.fixture
-def raw_worcs(tmp_path, monkeypatch):
-    """An empty data/raw/worcs/ that `sendiass data` reads (config.RAW_DIR pointed at it)."""
-    raw = tmp_path / "raw"
-    (raw / "worcs").mkdir(parents=True)
-    monkeypatch.setattr(config, "RAW_DIR", raw)
-    return raw / "worcs"
 
 
 def involvement(folder: Path, name: str, case: str) -> Path:

@@ -203,17 +203,6 @@ def test_kind_comes_from_the_start_of_the_file_name(tmp_path):
     assert kind_of(tmp_path / "export.csv") is None
 
 
-@pytest.fixture
-def raw_worcs(tmp_path, monkeypatch):
-    """An empty data/raw/worcs/ that `sendiass data` reads (config.RAW_DIR pointed at it)."""
-    from sendiass_lib import config
-
-    raw = tmp_path / "raw"
-    (raw / "worcs").mkdir(parents=True)
-    monkeypatch.setattr(config, "RAW_DIR", raw)
-    return raw / "worcs"
-
-
 def test_data_loads_raw_folder_instead_of_sample(tmp_path, raw_worcs):
     write_extract(raw_worcs, "involvements_2024.csv", [GOOD])
     report = build(tmp_path / "d.duckdb", today=TODAY)

@@ -1,12 +1,11 @@
 """A service's own export: headers matched whatever their punctuation, a service's own mapping file,
 and personal data found by a column's header or its values, and in label cells."""
 
-import shutil
 from datetime import date
 
 import pytest
 
-from sendiass_lib import config, db
+from sendiass_lib import db
 from sendiass_lib.ingest import mapping
 from sendiass_lib.ingest.contract import ALIAS, NORMALISED, PERSONAL, SERVICE, UNKNOWN, contract, map_headers
 from sendiass_lib.ingest.errors import ExtractError
@@ -14,17 +13,6 @@ from sendiass_lib.ingest.load import load_file
 from tests.conftest import database_text, write_extract
 
 TODAY = date(2025, 1, 10)
-
-
-@pytest.fixture
-def services(tmp_path, monkeypatch):
-    """A copy of the service files the test may add a mapping file to."""
-    folder = tmp_path / "services"
-    shutil.copytree(config.SERVICES_DIR, folder, ignore=shutil.ignore_patterns("mappings"))
-    monkeypatch.setattr(config, "SERVICES_DIR", folder)
-    mapping.clear_cache()
-    yield folder
-    mapping.clear_cache()
 
 
 def write_mapping(services, service: str, text: str) -> None:
