@@ -28,11 +28,12 @@ from pathlib import Path
 import duckdb
 
 from .. import config, db
+from . import native
 from .contract import kinds, normalise_header
 from .errors import ExtractError
 from .load import LoadResult, file_sha256, load_file
 
-EXTRACT_SUFFIXES = {".csv", ".xlsx", ".txt"}
+EXTRACT_SUFFIXES = {".csv", ".xlsx", ".txt", ".zip"}  # (a zip: a native download, such as Mailchimp's)
 SOURCES = ("auto", "raw", "sample")
 BATCH_ROWS = 200_000  # rows a rebuild loads per transaction (see _load_all)
 
@@ -43,6 +44,7 @@ class Planned:
     kind: str
     path: Path
     sha256: str
+    native: object | None = None  # the native.Source that converts the file, for a download
 
 
 @dataclass
@@ -208,13 +210,16 @@ def _plan(source: str, report: BuildReport) -> list[Planned]:
         origin, folder = extract_dir(service, source)
         report.sources[service] = origin
         for path in _extracts(folder) if folder else []:
-            kind = kind_of(path)
+            kind, download = kind_of(path), None
+            if kind is None and (found := _recognised(path)) is not None:
+                download, kind = found[0], found[1].kind
             if kind is None:
                 report.skipped.append(
-                    f"{path}: name does not start with an extract kind ({', '.join(kinds())})"
+                    f"{path}: name does not start with an extract kind ({', '.join(kinds())}), and it "
+                    f"is not a download the workbench recognises (looked for: {native.looked_for()})"
                 )
                 continue
-            plan.append(Planned(service, kind, path, file_sha256(path)))
+            plan.append(Planned(service, kind, path, file_sha256(path), download))
     return plan
 
 
@@ -236,6 +241,7 @@ def _load_all(con, plan, report: BuildReport, today, progress, batch_rows: int =
                 today=today,
                 sha256=item.sha256,
                 own_transaction=not batch_rows,
+                native=item.native,
             )
         except ExtractError as exc:
             report.failures.append(str(exc))
@@ -249,6 +255,15 @@ def _load_all(con, plan, report: BuildReport, today, progress, batch_rows: int =
             batched, open_batch = 0, False
     if open_batch:
         con.execute("COMMIT")
+
+
+def _recognised(path: Path):
+    """(source, Recognised) for a native download, or None (an unreadable file included: it is
+    then skipped with what was looked for)."""
+    try:
+        return native.recognise(path)
+    except (OSError, ValueError, ExtractError):
+        return None
 
 
 def _extracts(folder: Path | None) -> list[Path]:

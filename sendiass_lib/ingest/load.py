@@ -146,6 +146,7 @@ def load_file(
     sha256: str | None = None,
     own_transaction: bool = True,
     sheet: str | None = None,
+    native=None,
 ) -> LoadResult:
     """Load one extract in one transaction; an unusable file raises ExtractError, writing nothing.
 
@@ -165,7 +166,8 @@ def load_file(
         result.already_loaded, result.load_id = True, done[0][0]
         return result
 
-    raw = read_extract(path, spec.is_header, sheet)
+    # A native download (ingest.native) is converted to the kind's layout by its source.
+    raw = native.convert(path, service) if native is not None else read_extract(path, spec.is_header, sheet)
     headers = map_headers(spec, raw.headers, values=lambda at: raw.rows[column(at)])
     require_columns(spec, raw.headers, headers)
     checked = validate(raw, spec, headers, today or date.today(), service)
