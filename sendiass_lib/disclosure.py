@@ -113,8 +113,8 @@ def protect(
     members = [i for i, label in enumerate(labels) if label.lower() != "total"]
     total_rows = [i for i in range(len(labels)) if i not in members]
     values = {c: [int(v) if v is not None else None for v in frame[c]] for c in counts}
-    hidden = {(i, c) for c in counts for i in members if suppressed(values[c][i], rule)}
-    hidden |= {(i, c) for i in members for c in (also or {}).get(labels[i], ()) if c in values}
+    small = {(i, c) for c in counts for i in members if suppressed(values[c][i], rule)}
+    hidden = small | {(i, c) for i in members for c in (also or {}).get(labels[i], ()) if c in values}
     lines = [([(i, c) for i in members], [(t, c) for t in total_rows]) for c in counts] if totals else []
     if row_totals:
         lines += [([(i, c) for c in counts], []) for i in members]
@@ -122,12 +122,14 @@ def protect(
     while changed:
         changed = False
         for line, line_totals in lines:
-            if len([cell for cell in line if cell in hidden]) != 1:
+            in_line = [cell for cell in line if cell in hidden]
+            # One hidden cell, or only small ones: a reader who knows this rule would know each is
+            # 1 to 4 (and from the total, their sum): hide a further, larger cell with them.
+            if not in_line or (len(in_line) > 1 and not set(in_line) <= small):
                 continue
-            candidates = [c for c in line if c not in hidden and values[c[1]][c[0]] is not None]
+            candidates = [c for c in line if c not in hidden and values[c[1]][c[0]]]  # (a zero hides nothing)
             if candidates:
-                # The smallest other cell, preferring one that is not zero (a zero hides nothing).
-                hidden.add(min(candidates, key=lambda c: (values[c[1]][c[0]] == 0, values[c[1]][c[0]])))
+                hidden.add(min(candidates, key=lambda c: values[c[1]][c[0]]))
                 changed = True
             elif line_totals and not all(t in hidden for t in line_totals):
                 hidden.update(line_totals)  # the one member is the total: hide the total too

@@ -255,3 +255,18 @@ def test_tribunals_required_3_is_c_but_staff_and_money_are_shown(sample_db):
     assert shown.data.filter(pl.col("Label") == "Tribunal advice")["2021/22"].item() == "121"
     volunteers = result.get("Volunteer SEND IAS Adviser (VSA) team")
     assert figures_text.published(result, volunteers).hidden == {}  # a team of 1 is not a client count
+
+
+def test_four_small_hidden_reasons_get_a_larger_one_hidden_with_them(con):
+    # Issue 18: base 678 minus the shown cells left 16 over four [c]; a reader who knew that a second
+    # cell was hidden only beside a lone [c] knew all four were 1-4, so each was 4. Now a line whose
+    # hidden cells are all small always hides a larger one with them.
+    reasons = (
+        ["EHCP"] * 40 + ["Transport"] * 9 + ["Legal"] * 4 + ["Exclusions"] * 4 + ["SEND"] * 4 + ["Other"] * 4
+    )
+    for i, reason in enumerate(reasons):
+        involvement(con, f"i{i}", date(2023, 3, 1), reasons=[reason])
+    [mix] = mixes.mixes(con, "worcs", "reasons", 2023)
+    hidden = mix.protected().hidden
+    assert {"Legal", "Exclusions", "SEND", "Other", "Transport"} <= set(hidden)
+    assert "EHCP" not in hidden
