@@ -1,0 +1,185 @@
+"""Native digital downloads (ingest/native: ga4, youtube, meta): recognised by content, converted to
+the digital contract, loaded like a hand-made extract. Fixtures are written here from the layouts in
+docs/data-contract.md ("Native downloads"), one quirk each, columns varied."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from sendiass_lib import db
+from sendiass_lib.ingest import native
+from sendiass_lib.ingest.load import load_file
+from sendiass_lib.metrics import digital
+
+GA4_PREAMBLE = (
+    "# ----------------------------------------\n"
+    "# Free form 1\n"
+    "# Account: SENDIASS\n"
+    "# Property: sendiass website - GA4\n"
+    "# 20240101-20241231\n"
+    "# ----------------------------------------\n"
+    "\n"
+)
+VISITORS_2024 = [2836, 2833, 2877, 2934, 2612, 3243, 2146, 1250, 2671, 3106, 2930, 2059]
+
+
+def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = folder / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def ga4_exploration(folder: Path, name: str = "download.csv") -> Path:
+    """An Exploration by Year month: grand total first, with `Grand total` in an extra field."""
+    body = "".join(f"2024{m:02d},{v},{v * 3},{v + 100}\n" for m, v in enumerate(VISITORS_2024, start=1))
+    total = f",{sum(VISITORS_2024) - 500},{sum(VISITORS_2024) * 3},{sum(VISITORS_2024) + 1200},Grand total\n"
+    return write(folder, name, GA4_PREAMBLE + "Year month,Active users,Views,Sessions\n" + total + body)
+
+
+def ga4_standard(folder: Path, start: str, end: str, name: str = "pages.csv") -> Path:
+    """A standard report (pages and screens): preamble dates, no totals row, rates and seconds."""
+    text = (
+        "# ----------------------------------------\n"
+        "# Pages and screens: Page path and screen class\n"
+        "# Account: SENDIASS\n"
+        "# Property: sendiass website - GA4\n"
+        "# ----------------------------------------\n"
+        "#\n"
+        f"# Start date: {start}\n"
+        f"# End date: {end}\n"
+        "Page path and screen class,Views,Active users,Views per active user,"
+        "Average engagement time per active user,Event count,Conversions,Total revenue\n"
+        "/,1200,800,1.5,35.2,4000,3,0\n"
+        "/contact-us,300,250,1.2,20.1,900,5,0\n"
+        "/ehcp,500,410,1.219,61.0,1500,0,0\n"
+    )
+    return write(folder, name, text)
+
+
+def loaded(tmp_path: Path, path: Path, name: str, kind: str = "digital") -> duckdb.DuckDBPyConnection:
+    """A new database holding only this file, loaded as a native download when one is recognised."""
+    con = db.connect(tmp_path / f"{name}.duckdb", read_only=False)
+    found = native.recognise(path)
+    load_file(con, path, "worcs", kind, native=found[0] if found else None)
+    return con
+
+
+def stored(con) -> list[tuple]:
+    return con.execute(
+        "SELECT month, scope, channel, metric, item, value FROM digital_metrics ORDER BY ALL"
+    ).fetchall()
+
+
+# --- Google Analytics 4 -----------------------------------------------------------------------
+
+
+def test_ga4_exploration_recognised_by_content_whatever_its_name(tmp_path):
+    for name in ("download.csv", "Website stats.csv", "involvements_2024.txt"):
+        source, found = native.recognise(ga4_exploration(tmp_path, name))
+        assert source.name.startswith("Google Analytics 4")
+        assert found.source == "Google Analytics 4 exploration"
+        assert found.kind == "digital"
+        assert [str(d) for d in found.period] == ["2024-01-01", "2024-12-31"]
+
+
+def test_ga4_exploration_grand_total_is_rejected_not_counted(tmp_path):
+    con = loaded(tmp_path, ga4_exploration(tmp_path), "explore")
+    load = con.execute("SELECT rows_in, rows_loaded, rows_rejected FROM loads").fetchone()
+    assert load[0] == load[1] + load[2]
+    rejects = con.execute("SELECT row_number, reason FROM rejects").fetchall()
+    assert rejects == [(1, "total_row")]  # the file's first data row
+    visitors = con.execute("SELECT sum(value) FROM digital_metrics WHERE metric = 'Visitors'").fetchone()[0]
+    assert visitors == sum(VISITORS_2024)
+    assert con.execute("SELECT DISTINCT channel, scope FROM digital_metrics").fetchall() == [
+        ("Website", "joint")
+    ]
+    metrics = {m for (m,) in con.execute("SELECT DISTINCT metric FROM digital_metrics").fetchall()}
+    assert metrics == {"Visitors", "Views", "Sessions"}
+
+
+def test_ga4_exploration_by_date_sums_days_into_months_but_not_users(tmp_path):
+    days = "".join(f"2024{m:02d}{d:02d},10,{d},2\n" for m in (1, 2) for d in (1, 15, 28))
+    text = GA4_PREAMBLE.replace("20240101-20241231", "20240101-20240229")
+    text += "Date,Total users,Views,Key events\n,55,88,12,Grand total\n" + days
+    path = write(tmp_path, "daily.csv", text)
+    _, found = native.recognise(path)
+    assert any("Total users" in u and "per day" in u for u in found.unused)
+    con = loaded(tmp_path, path, "daily")
+    assert sorted(stored(con)) == sorted(
+        (_d(2024, m), "joint", "Website", metric, None, value)
+        for m in (1, 2)
+        for metric, value in (("Key events", 6), ("Views", 44))
+    )
+
+
+def _d(year: int, month: int):
+    from datetime import date
+
+    return date(year, month, 1)
+
+
+def test_ga4_standard_report_of_one_month_is_that_month(tmp_path):
+    path = ga4_standard(tmp_path, "20240301", "20240331")
+    _source, found = native.recognise(path)
+    assert found.source == "Google Analytics 4 standard report"
+    assert any(u.startswith("Views per active user") for u in found.unused)
+    con = loaded(tmp_path, path, "march")
+    assert sorted(stored(con)) == [
+        (_d(2024, 3), "joint", "Website", "Events", None, 6400),
+        (_d(2024, 3), "joint", "Website", "Key events", None, 8),  # Conversions, renamed since
+        (_d(2024, 3), "joint", "Website", "Views", None, 2000),
+    ]  # no Visitors: users per page do not add up
+
+
+def test_ga4_standard_report_over_several_months_is_rejected_not_guessed(tmp_path):
+    con = loaded(tmp_path, ga4_standard(tmp_path, "20250101", "20250211"), "span")
+    assert stored(con) == []
+    reasons = {r for (r,) in con.execute("SELECT DISTINCT reason FROM rejects").fetchall()}
+    assert reasons == {"missing_required"}
+    rows_in, loaded_, rejected = con.execute(
+        "SELECT rows_in, rows_loaded, rows_rejected FROM loads"
+    ).fetchone()
+    assert rows_in == loaded_ + rejected > 0
+
+
+def test_ga4_in_french_is_not_mistaken_for_another_download(tmp_path):
+    text = (
+        "# ----------------------------------------\n"
+        "# Pages et écrans : Chemin de la page et classe de l'écran\n"
+        "# Compte : SENDIASS\n"
+        "# ----------------------------------------\n"
+        "#\n"
+        "# Date de début : 20250101\n"
+        "# Date de fin : 20250131\n"
+        "Chemin de la page et classe de l'écran,Vues,Utilisateurs actifs,Nombre d'événements\n"
+        "/,1200,800,4000\n"
+    )
+    assert native.recognise(write(tmp_path, "rapport.csv", text)) is None
+    text = GA4_PREAMBLE + "Mois de l'année,Utilisateurs actifs,Vues\n,10,20,Total général\n202401,10,20\n"
+    assert native.recognise(write(tmp_path, "exploration.csv", text)) is None
+
+
+def test_ga4_gives_the_same_figures_as_the_hand_made_extract(tmp_path):
+    hand = "Month,Scope,Platform,Measure,Video Title,Value\n" + "".join(
+        f"{m}-24,joint,Website,Visitors,,{v}\n"
+        for m, v in zip(
+            ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+            VISITORS_2024,
+            strict=True,
+        )
+    )
+    made = loaded(tmp_path, write(tmp_path, "digital_2024.csv", hand), "hand")
+    text = (
+        GA4_PREAMBLE
+        + "Year month,Active users\n,31000,Grand total\n"
+        + "".join(f"2024{m:02d},{v}\n" for m, v in enumerate(VISITORS_2024, start=1))
+    )
+    down = loaded(tmp_path, write(tmp_path, "download.csv", text), "ga4")
+    assert (
+        digital.website(made, "worcs", 2024)[0]
+        .table()
+        .equals(digital.website(down, "worcs", 2024)[0].table())
+    )
+    assert stored(made) == stored(down)
