@@ -183,3 +183,66 @@ def test_ga4_gives_the_same_figures_as_the_hand_made_extract(tmp_path):
         .equals(digital.website(down, "worcs", 2024)[0].table())
     )
     assert stored(made) == stored(down)
+
+
+# --- YouTube Studio ---------------------------------------------------------------------------
+
+CHART = (
+    "Date,Content,Video title,Video publish time,Duration,Views,Average view duration,"
+    "Impressions click-through rate (%)\n"
+    '2024-01-03, -x1Ab,HW SENDIASS Meet the Team,"Sep 27, 2023",95,4,0:01:02,3.1\n'
+    '2024-01-20,abc123,The Family Conversation,"Oct 1, 2023",300,6,0:02:10,2.5\n'
+    '2024-01-21, -x1Ab,HW SENDIASS Meet the Team,"Sep 27, 2023",95,3,0:00:40,0\n'
+    '2024-02-02,abc123,The Family Conversation,"Oct 1, 2023",300,7,0:03:00,4\n'
+)
+
+
+def test_youtube_chart_data_gives_views_per_month_and_video(tmp_path):
+    path = write(tmp_path, "export (3).csv", CHART)
+    _, found = native.recognise(path)
+    assert found.source == "YouTube Studio chart data"
+    assert [str(d) for d in found.period] == ["2024-01-03", "2024-02-02"]
+    assert any(u.startswith("Average view duration") for u in found.unused)
+    con = loaded(tmp_path, path, "chart")
+    assert sorted(stored(con)) == [
+        (_d(2024, 1), "joint", "YouTube", "Views", "HW SENDIASS Meet the Team", 7),
+        (_d(2024, 1), "joint", "YouTube", "Views", "The Family Conversation", 6),
+        (_d(2024, 2), "joint", "YouTube", "Views", "The Family Conversation", 7),
+    ]
+    assert "x1Ab" not in str(stored(con))  # the video id is not stored when there is a title
+
+
+def test_youtube_totals_resaved_by_excel_in_windows_1252(tmp_path):
+    """Excel rewrote the dates (13-06-2025, 3-Jun-26) and saved Windows-1252; blank days skipped."""
+    text = "Date,Views\n13-06-2025,12\n14-06-2025,\n30-06-2025,8\n3-Jul-25,5\n"
+    path = write(tmp_path, "Totals.csv", text, "cp1252")
+    _, found = native.recognise(path)
+    assert found.source == "YouTube Studio totals"
+    con = loaded(tmp_path, path, "totals")
+    assert sorted(stored(con)) == [
+        (_d(2025, 6), "joint", "YouTube", "Views", None, 20),
+        (_d(2025, 7), "joint", "YouTube", "Views", None, 5),
+    ]
+    text = "Date,Content,Video title,Views\n3-Jun-26,abc,Café Meet the Team,9\n"
+    con = loaded(tmp_path, write(tmp_path, "chart.csv", text, "cp1252"), "chart1252")
+    assert stored(con) == [(_d(2026, 6), "joint", "YouTube", "Views", "Café Meet the Team", 9)]
+
+
+def test_youtube_table_data_has_no_period_so_nothing_is_counted(tmp_path):
+    text = (
+        "Content,Video title,Video publish time,Duration,Subscribers,Views,Watch time (hours)\n"
+        "Total,,,,-2,340,12.5\n"
+        ' -x1Ab,HW SENDIASS Meet the Team,"Sep 27, 2023",95,-1,200,8.1\n'
+        'abc123,The Family Conversation,"Oct 1, 2023",300,-1,140,4.4\n'
+    )
+    path = write(tmp_path, "Table data.csv", text)
+    _, found = native.recognise(path)
+    assert found.source == "YouTube Studio table data"
+    assert any(u.startswith("Subscribers (a net change") for u in found.unused)
+    con = loaded(tmp_path, path, "table")
+    assert stored(con) == []
+    assert con.execute("SELECT row_number, reason FROM rejects ORDER BY 1").fetchall() == [
+        (1, "total_row"),
+        (2, "missing_required"),
+        (3, "missing_required"),
+    ]
