@@ -4,6 +4,7 @@ docs/data-contract.md ("Native downloads"), one quirk each, columns varied."""
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import duckdb
@@ -245,4 +246,96 @@ def test_youtube_table_data_has_no_period_so_nothing_is_counted(tmp_path):
         (1, "total_row"),
         (2, "missing_required"),
         (3, "missing_required"),
+    ]
+
+
+# --- Meta Business Suite ----------------------------------------------------------------------
+
+POSTS = (
+    "Post ID,Page ID,Page name,Title,Description,Duration (sec),Publish time,Caption type,Permalink,"
+    'Post type,Date,Reach,"Reactions, Comments and Shares",'
+    "Reactions,Comments,Shares,Link clicks,Total clicks\n"
+    '111,9,HW SENDIASS,,"Join our EHCP workshop!\nBook now, places limited",,01/05/2024 13:58,,'
+    "https://facebook.com/1,Photos,Lifetime,8000,300,250,30,20,200,400\n"
+    '112,9,HW SENDIASS,,"Jane Smith said thanks",,01/21/2024 09:00,,https://facebook.com/2,Links,Lifetime,'
+    "6500,280,200,50,30,126,300\n"
+    "113,9,HW SENDIASS,,Half term,,02/02/2024 10:00,,https://facebook.com/3,Photos,Lifetime,13900,536,500,20,16,475,600\n"
+)
+
+
+def account_export(metric: str, rows: list[tuple[str, str]]) -> bytes:
+    text = f'sep=,\n"{metric}"\n"Date","Primary"\n' + "".join(f'"{d}","{v}"\n' for d, v in rows)
+    return codecs.BOM_UTF16_LE + text.replace("\n", "\r\n").encode("utf-16-le")
+
+
+def test_meta_post_export_sums_posts_per_month_and_keeps_no_caption(tmp_path):
+    path = write(tmp_path, "Jan-Feb.csv", POSTS)
+    _, found = native.recognise(path)
+    assert found.source == "Meta Business Suite Facebook post export"
+    assert any(u.startswith("Description (text or a name") for u in found.unused)
+    con = loaded(tmp_path, path, "posts")
+    assert sorted(stored(con)) == sorted(
+        [
+            (_d(2024, 1), "joint", "Facebook", "Post Reach", None, 14500),
+            (_d(2024, 1), "joint", "Facebook", "Engagement", None, 580),
+            (_d(2024, 1), "joint", "Facebook", "Link Clicks", None, 326),
+            (_d(2024, 2), "joint", "Facebook", "Post Reach", None, 13900),
+            (_d(2024, 2), "joint", "Facebook", "Engagement", None, 536),
+            (_d(2024, 2), "joint", "Facebook", "Link Clicks", None, 475),
+        ]
+    )
+    text = (tmp_path / "posts.duckdb").read_bytes()
+    assert b"Jane Smith" not in text and b"workshop" not in text and b"HW SENDIASS" not in text
+
+
+def test_meta_posts_give_the_same_figures_as_the_hand_made_extract(tmp_path):
+    hand = (
+        "Month,Scope,Platform,Measure,Video Title,Value\n"
+        "Jan-24,joint,Facebook,Post Reach,,14500\nJan-24,joint,Facebook,Engagement,,580\n"
+        "Jan-24,joint,Facebook,Link Clicks,,326\nFeb-24,joint,Facebook,Post Reach,,13900\n"
+        "Feb-24,joint,Facebook,Engagement,,536\nFeb-24,joint,Facebook,Link Clicks,,475\n"
+    )
+    made = loaded(tmp_path, write(tmp_path, "digital_2024.csv", hand), "hand")
+    down = loaded(tmp_path, write(tmp_path, "posts.csv", POSTS), "down")
+    assert sorted(stored(made)) == sorted(stored(down))
+    mine = {c.channel: c.months for c in digital.social_media(down, "worcs", 2024)}
+    theirs = {c.channel: c.months for c in digital.social_media(made, "worcs", 2024)}
+    assert (
+        mine["Facebook"]
+        .select(sorted(mine["Facebook"].columns))
+        .equals(theirs["Facebook"].select(sorted(theirs["Facebook"].columns)))
+    )
+
+
+def test_meta_account_export_utf16_with_sep_line(tmp_path):
+    path = tmp_path / "anything.csv"
+    path.write_bytes(
+        account_export(
+            "Facebook follows",
+            [("2025-08-01T00:00:00", "20"), ("2025-08-03T00:00:00", "5"), ("2025-09-01T00:00:00", "7")],
+        )
+    )
+    _, found = native.recognise(path)
+    assert found.source == "Meta Business Suite account metric (Facebook follows)"
+    assert [str(d) for d in found.period] == ["2025-08-01", "2025-09-01"]
+    con = loaded(tmp_path, path, "follows")
+    assert sorted(stored(con)) == [
+        (_d(2025, 8), "joint", "Facebook", "Follows", None, 25),  # the missing 2 Aug counts zero
+        (_d(2025, 9), "joint", "Facebook", "Follows", None, 7),
+    ]
+    path.write_bytes(
+        account_export(
+            "Instagram followers", [("2025-08-01T00:00:00", "900"), ("2025-08-31T00:00:00", "912")]
+        )
+    )
+    con = loaded(tmp_path, path, "followers")
+    assert stored(con) == [(_d(2025, 8), "joint", "Instagram", "Followers", None, 912)]  # a level
+
+
+def test_meta_account_export_resaved_by_excel(tmp_path):
+    text = '"Views"\nDate,Primary\n13-06-2025,100\n14-06-2025,50\n3-Jul-25,7\n'
+    con = loaded(tmp_path, write(tmp_path, "views.csv", text, "cp1252"), "resaved")
+    assert sorted(stored(con)) == [
+        (_d(2025, 6), "joint", "Facebook", "Views", None, 150),
+        (_d(2025, 7), "joint", "Facebook", "Views", None, 7),
     ]
