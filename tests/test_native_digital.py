@@ -339,3 +339,70 @@ def test_meta_account_export_resaved_by_excel(tmp_path):
         (_d(2025, 6), "joint", "Facebook", "Views", None, 150),
         (_d(2025, 7), "joint", "Facebook", "Views", None, 7),
     ]
+
+
+# --- make data and sendiass check -------------------------------------------------------------
+
+
+def test_build_loads_downloads_from_the_raw_folder_once(raw_worcs, tmp_path):
+    from sendiass_lib.ingest.build import build
+
+    ga4_exploration(raw_worcs, "website 2024.csv")
+    write(raw_worcs, "Chart data.csv", CHART)
+    write(raw_worcs, "Facebook posts.csv", POSTS)
+    (raw_worcs / "follows.csv").write_bytes(
+        account_export("Facebook follows", [("2024-01-01T00:00:00", "3"), ("2024-01-09T00:00:00", "4")])
+    )
+    db_path = tmp_path / "built.duckdb"
+    report = build(db_path)
+    assert not report.failures and not report.skipped
+    worcs = [r for r in report.results if r.file_name in {p.name for p in raw_worcs.iterdir()}]
+    assert len(worcs) == 4
+    for result in worcs:
+        assert result.rows_in == result.rows_loaded + result.rows_rejected > 0
+    con = duckdb.connect(str(db_path), read_only=True)
+    before = con.execute("SELECT * FROM digital_metrics WHERE service = 'worcs' ORDER BY ALL").fetchall()
+    loads = con.execute("SELECT count(*) FROM loads").fetchone()
+    metrics = {
+        m
+        for (m,) in con.execute(
+            "SELECT DISTINCT metric FROM digital_metrics WHERE service = 'worcs'"
+        ).fetchall()
+    }
+    con.close()
+    assert metrics >= {"Visitors", "Views", "Post Reach", "Follows"}
+    again = build(db_path)
+    assert not again.rebuilt and all(r.already_loaded for r in again.results)
+    con = duckdb.connect(str(db_path), read_only=True)
+    assert (
+        con.execute("SELECT * FROM digital_metrics WHERE service = 'worcs' ORDER BY ALL").fetchall() == before
+    )
+    assert con.execute("SELECT count(*) FROM loads").fetchone() == loads
+    con.close()
+
+
+def run_check(capsys, path: Path, tmp_path: Path) -> tuple[int, str, str]:
+    from sendiass_lib import cli
+
+    code = cli.main(["check", str(path), "--service", "worcs", "--out", str(tmp_path / "out")])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_check_names_the_source_and_period(capsys, tmp_path):
+    code, out, _ = run_check(capsys, ga4_exploration(tmp_path, "export.csv"), tmp_path)
+    assert code == 0
+    assert "Google Analytics 4 exploration, 1 Jan 2024 - 31 Dec 2024, feeds the digital appendix" in out
+    assert "not used: the grand total row" in out
+    path = tmp_path / "f.csv"
+    path.write_bytes(account_export("Facebook follows", [("2025-08-01T00:00:00", "20")]))
+    code, out, _ = run_check(capsys, path, tmp_path)
+    assert "Meta Business Suite account metric (Facebook follows), 1 Aug 2025 - 1 Aug 2025" in out
+
+
+def test_check_names_what_an_unrecognised_file_was_compared_with(capsys, tmp_path):
+    code, _, err = run_check(capsys, write(tmp_path, "stats.csv", "Week,Hits\n1,20\n"), tmp_path)
+    assert code != 0
+    assert "not a download the workbench recognises" in err
+    for name in ("Google Analytics 4", "YouTube Studio", "Meta Business Suite"):
+        assert name in err
