@@ -283,9 +283,9 @@ def _check(args) -> int:
         from .ingest.native import looked_for
 
         print(
-            f"sendiass: cannot tell the extract kind from the name '{path.name}', and it is not a "
-            f"download the workbench recognises (looked for: {looked_for()}); "
-            f"give --kind (one of: {', '.join(kinds())})",
+            f"sendiass: cannot tell the extract kind from the name '{path.name}'; "
+            f"give --kind (one of: {', '.join(kinds())}); it is not a download the workbench "
+            f"recognises either (looked for: {looked_for()})",
             file=sys.stderr,
         )
         return USAGE_ERROR
