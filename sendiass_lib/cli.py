@@ -276,15 +276,20 @@ def _check(args) -> int:
             file=sys.stderr,
         )
         return USAGE_ERROR
-    kind = args.kind or kind_of(path)
+    kind, download = args.kind or kind_of(path), None
+    if kind is None and (download := check.native_download(path)) is not None:
+        kind = download[1].kind
     if kind is None:
+        from .ingest.native import looked_for
+
         print(
             f"sendiass: cannot tell the extract kind from the name '{path.name}'; "
-            f"give --kind (one of: {', '.join(kinds())})",
+            f"give --kind (one of: {', '.join(kinds())}); it is not a download the workbench "
+            f"recognises either (looked for: {looked_for()})",
             file=sys.stderr,
         )
         return USAGE_ERROR
-    result = check.check_file(path, service, kind, sheet=args.sheet)
+    result = check.check_file(path, service, kind, sheet=args.sheet, download=download)
     print(check_report.terminal(result))
     page = check_report.write_page(result, args.out)
     if args.suggest or args.write_mapping:

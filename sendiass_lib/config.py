@@ -65,6 +65,7 @@ class Service:
     fte_advisers: dict[int, float] = field(default_factory=dict)  # staffing by YEAR
     disclosure: dict | str | bool | None = None  # small-number rule (disclosure.py); "off": internal
     tribunal_estimate: dict | None = None  # share and cost for metrics/tribunals.py; None: no estimate
+    joint_channels: tuple[str, ...] = ()  # digital channels shared with another service (scope joint)
 
 
 @cache
@@ -92,6 +93,7 @@ def read_service_file(path: Path) -> Service:
         fte_advisers=dict(settings.staffing.fte_advisers) if settings.staffing else {},
         disclosure="off" if rule is False else rule,
         tribunal_estimate=estimate.model_dump(exclude_none=True) if estimate else None,
+        joint_channels=tuple(settings.joint_channels),
     )
 
 

@@ -162,6 +162,13 @@ class ServiceFile(_Section):
         "a YEAR, e.g. 2019",
         "none: every year with data",
     )
+    joint_channels: list[StrictStr] = _setting(
+        [],
+        "digital channels it shares with another service: native downloads for them get scope joint",
+        "list of text",
+        "channel names as the digital appendix names them, e.g. [Website, Facebook, YouTube]",
+        "none: every download is the service's own",
+    )
     staffing: StaffingSettings | None = _setting(None, "its staff by year", "mapping", shown="none")
     disclosure: Disclosure | None = _setting(
         None,

@@ -93,6 +93,7 @@ class CheckResult:
     sheet: str | None = None  # the worksheet read (a workbook only)
     suggested: list[Entry] = field(default_factory=list)  # mapping lines good enough to offer
     unplaced: list[tuple[str, str]] = field(default_factory=list)  # (kind, header): no good suggestion
+    download: object | None = None  # a native download's native.Recognised: its source and period
 
     @property
     def ok(self) -> bool:
@@ -104,15 +105,41 @@ class CheckResult:
         return suggest.mapping_yaml(self.suggested, self.unplaced)
 
 
+def native_download(path: Path):
+    """(source, Recognised) for a file whose name names no kind but whose content is a download
+    the workbench reads (ingest.native), or None; `looked_for` says what was compared."""
+    from . import native
+
+    return native.recognise(path)
+
+
+def describe_download(found) -> str:
+    """'Google Analytics 4 exploration, 1 Jan 2024 - 31 Dec 2024, feeds the digital appendix'."""
+    when = ""
+    if found.period is not None:
+        start, end = found.period
+        when = f", {start.day} {start:%b %Y} - {end.day} {end:%b %Y}"
+    return f"{found.source}{when}, feeds the {found.kind} appendix"
+
+
 def check_file(
-    path: Path, service: str, kind: str, today: date | None = None, sheet: str | None = None
+    path: Path,
+    service: str,
+    kind: str,
+    today: date | None = None,
+    sheet: str | None = None,
+    download=None,
 ) -> CheckResult:
     """Check one extract for a service, writing nothing; an unusable file raises ExtractError.
-    A workbook's worksheets are listed with what each holds; `sheet` names the one to read."""
+    A workbook's worksheets are listed with what each holds; `sheet` names the one to read.
+    `download` is native_download's (source, Recognised): the file is converted as a load would."""
     config.service(service)  # an unknown service fails here, naming the valid ones
     spec = contract(kind, service)
-    sheets = describe(path, spec.is_header) if path.suffix.lower() in {".xlsx", ".xlsm"} else []
-    raw = read_extract(path, spec.is_header, sheet)
+    native = download is not None
+    sheets = (
+        describe(path, spec.is_header) if path.suffix.lower() in {".xlsx", ".xlsm"} and not native else []
+    )
+    raw = download[0].convert(path, service) if native else read_extract(path, spec.is_header, sheet)
     found = map_headers(spec, raw.headers, values=lambda at, rows=raw.rows: rows[column(at)])
     result = CheckResult(
         path=path,
@@ -123,6 +150,7 @@ def check_file(
         missing=[(name, list(_column(spec, name).aliases[:3])) for name in found.missing],
         sheets=sheets,
         sheet=_sheet_read(sheets, sheet),
+        download=download[1] if native else None,
     )
     result.suggested, result.unplaced = _header_entries(result, found, raw.headers)
     if found.missing:  # nothing can load: rows, labels and dates are not worth judging

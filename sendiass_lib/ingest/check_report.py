@@ -214,6 +214,11 @@ def terminal(result: CheckResult) -> str:
         "Not for publication. Nothing was written to the database.",
         summary(result),
     ]
+    if result.download is not None:  # a native download: its source, period, and what it does not use
+        from .check import describe_download
+
+        lines.append(describe_download(result.download))
+        lines += [f"  not used: {what}" for what in result.download.unused]
     for section in sections(result):
         lines += ["", section.heading.upper(), section.intro]
         for table in section.tables:
