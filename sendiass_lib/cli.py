@@ -277,14 +277,19 @@ def _check(args) -> int:
         )
         return USAGE_ERROR
     kind = args.kind or kind_of(path)
-    if kind is None:
+    result = check.check_download(path, service) if kind is None else None
+    if kind is None and result is None:
+        from .ingest import native
+
         print(
-            f"sendiass: cannot tell the extract kind from the name '{path.name}'; "
+            f"sendiass: cannot tell the extract kind from the name '{path.name}', and it is not a "
+            f"download the workbench recognises (looked for: {native.looked_for()}); "
             f"give --kind (one of: {', '.join(kinds())})",
             file=sys.stderr,
         )
         return USAGE_ERROR
-    result = check.check_file(path, service, kind, sheet=args.sheet)
+    if result is None:
+        result = check.check_file(path, service, kind, sheet=args.sheet)
     print(check_report.terminal(result))
     page = check_report.write_page(result, args.out)
     if args.suggest or args.write_mapping:

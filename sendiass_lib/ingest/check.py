@@ -93,6 +93,8 @@ class CheckResult:
     sheet: str | None = None  # the worksheet read (a workbook only)
     suggested: list[Entry] = field(default_factory=list)  # mapping lines good enough to offer
     unplaced: list[tuple[str, str]] = field(default_factory=list)  # (kind, header): no good suggestion
+    download: str = ""  # a native download: its source, period and what it feeds (download_line)
+    download_unused: tuple[str, ...] = ()  # what of the download is not used (never its values)
 
     @property
     def ok(self) -> bool:
@@ -105,14 +107,21 @@ class CheckResult:
 
 
 def check_file(
-    path: Path, service: str, kind: str, today: date | None = None, sheet: str | None = None
+    path: Path,
+    service: str,
+    kind: str,
+    today: date | None = None,
+    sheet: str | None = None,
+    native=None,
 ) -> CheckResult:
     """Check one extract for a service, writing nothing; an unusable file raises ExtractError.
-    A workbook's worksheets are listed with what each holds; `sheet` names the one to read."""
+    A workbook's worksheets are listed with what each holds; `sheet` names the one to read.
+    `native` (an ingest.native source) converts a download first, as a load would."""
     config.service(service)  # an unknown service fails here, naming the valid ones
     spec = contract(kind, service)
-    sheets = describe(path, spec.is_header) if path.suffix.lower() in {".xlsx", ".xlsm"} else []
-    raw = read_extract(path, spec.is_header, sheet)
+    workbook = native is None and path.suffix.lower() in {".xlsx", ".xlsm"}
+    sheets = describe(path, spec.is_header) if workbook else []
+    raw = native.convert(path, service) if native is not None else read_extract(path, spec.is_header, sheet)
     found = map_headers(spec, raw.headers, values=lambda at, rows=raw.rows: rows[column(at)])
     result = CheckResult(
         path=path,
@@ -143,6 +152,37 @@ def check_file(
     result.suggested += _label_entries(spec, result.labels)
     result.appendices = appendix_rows(spec, result)
     return result
+
+
+def check_download(path: Path, service: str, today: date | None = None) -> CheckResult | None:
+    """Check a native download (ingest.native) as `check_file` checks an extract, with what it is
+    (download_line) and what it does not use; None when no source recognises it (native.looked_for()
+    says what was looked for). A recognised download that cannot be converted raises ExtractError."""
+    from . import native
+
+    found = native.recognise(path)
+    if found is None:
+        return None
+    source, what = found
+    result = check_file(path, service, what.kind, today, native=source)
+    result.download = download_line(source, what, result)
+    result.download_unused = what.unused
+    return result
+
+
+def download_line(source, what, result: CheckResult) -> str:
+    """'Mailchimp audience export, subscribers to 30 Nov 2024, feeds the Digital appendix'."""
+    parts = [what.source]
+    if what.period is not None:
+        start, end = (f"{d.day} {d:%b %Y}" for d in what.period)
+        measure = getattr(source, "measure", "")
+        if getattr(source, "level", False):
+            parts.append(f"{measure} to {end}".strip())
+        else:
+            parts.append(f"{measure} {start} to {end}".strip())
+    fed = [a.title for a in result.appendices if a.fed]
+    parts.append(f"feeds the {' and '.join(fed)} appendix" if fed else "feeds no appendix")
+    return ", ".join(parts)
 
 
 def _column(spec: Contract, name: str):

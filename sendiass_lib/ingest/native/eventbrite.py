@@ -251,6 +251,7 @@ def _rows(events: Events) -> list[list[str | None]]:
 
 class Eventbrite:
     name = NAME
+    measure, level = "sessions", False  # how `sendiass check` names its period
 
     def recognise(self, path: Path, peek: Peek) -> Recognised | None:
         import csv

@@ -193,6 +193,7 @@ def extract(rows: list[list[str | None]], headers: list[str]) -> RawExtract:
 
 class Mailchimp:
     name = NAME
+    measure, level = "subscribers", True  # how `sendiass check` names its period
 
     def recognise(self, path: Path, peek: Peek) -> Recognised | None:
         members = _members(peek.members)
