@@ -282,9 +282,9 @@ def _check(args) -> int:
         from .ingest import native
 
         print(
-            f"sendiass: cannot tell the extract kind from the name '{path.name}', and it is not a "
-            f"download the workbench recognises (looked for: {native.looked_for()}); "
-            f"give --kind (one of: {', '.join(kinds())})",
+            f"sendiass: cannot tell the extract kind from the name '{path.name}'; "
+            f"give --kind (one of: {', '.join(kinds())}); nor is it a download the workbench "
+            f"recognises (looked for: {native.looked_for()})",
             file=sys.stderr,
         )
         return USAGE_ERROR
