@@ -276,20 +276,20 @@ def _check(args) -> int:
             file=sys.stderr,
         )
         return USAGE_ERROR
-    kind, download = args.kind or kind_of(path), None
-    if kind is None and (download := check.native_download(path)) is not None:
-        kind = download[1].kind
-    if kind is None:
-        from .ingest.native import looked_for
+    kind = args.kind or kind_of(path)
+    result = check.check_download(path, service) if kind is None else None
+    if kind is None and result is None:
+        from .ingest import native
 
         print(
             f"sendiass: cannot tell the extract kind from the name '{path.name}'; "
             f"give --kind (one of: {', '.join(kinds())}); it is not a download the workbench "
-            f"recognises either (looked for: {looked_for()})",
+            f"recognises either (looked for: {native.looked_for()})",
             file=sys.stderr,
         )
         return USAGE_ERROR
-    result = check.check_file(path, service, kind, sheet=args.sheet, download=download)
+    if result is None:
+        result = check.check_file(path, service, kind, sheet=args.sheet)
     print(check_report.terminal(result))
     page = check_report.write_page(result, args.out)
     if args.suggest or args.write_mapping:

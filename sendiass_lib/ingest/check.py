@@ -93,7 +93,8 @@ class CheckResult:
     sheet: str | None = None  # the worksheet read (a workbook only)
     suggested: list[Entry] = field(default_factory=list)  # mapping lines good enough to offer
     unplaced: list[tuple[str, str]] = field(default_factory=list)  # (kind, header): no good suggestion
-    download: object | None = None  # a native download's native.Recognised: its source and period
+    download: str = ""  # a native download: its source, period and what it feeds (download_line)
+    download_unused: tuple[str, ...] = ()  # what of the download is not used (never its values)
 
     @property
     def ok(self) -> bool:
@@ -105,41 +106,22 @@ class CheckResult:
         return suggest.mapping_yaml(self.suggested, self.unplaced)
 
 
-def native_download(path: Path):
-    """(source, Recognised) for a file whose name names no kind but whose content is a download
-    the workbench reads (ingest.native), or None; `looked_for` says what was compared."""
-    from . import native
-
-    return native.recognise(path)
-
-
-def describe_download(found) -> str:
-    """'Google Analytics 4 exploration, 1 Jan 2024 - 31 Dec 2024, feeds the digital appendix'."""
-    when = ""
-    if found.period is not None:
-        start, end = found.period
-        when = f", {start.day} {start:%b %Y} - {end.day} {end:%b %Y}"
-    return f"{found.source}{when}, feeds the {found.kind} appendix"
-
-
 def check_file(
     path: Path,
     service: str,
     kind: str,
     today: date | None = None,
     sheet: str | None = None,
-    download=None,
+    native=None,
 ) -> CheckResult:
     """Check one extract for a service, writing nothing; an unusable file raises ExtractError.
     A workbook's worksheets are listed with what each holds; `sheet` names the one to read.
-    `download` is native_download's (source, Recognised): the file is converted as a load would."""
+    `native` (an ingest.native source) converts a download first, as a load would."""
     config.service(service)  # an unknown service fails here, naming the valid ones
     spec = contract(kind, service)
-    native = download is not None
-    sheets = (
-        describe(path, spec.is_header) if path.suffix.lower() in {".xlsx", ".xlsm"} and not native else []
-    )
-    raw = download[0].convert(path, service) if native else read_extract(path, spec.is_header, sheet)
+    workbook = native is None and path.suffix.lower() in {".xlsx", ".xlsm"}
+    sheets = describe(path, spec.is_header) if workbook else []
+    raw = native.convert(path, service) if native is not None else read_extract(path, spec.is_header, sheet)
     found = map_headers(spec, raw.headers, values=lambda at, rows=raw.rows: rows[column(at)])
     result = CheckResult(
         path=path,
@@ -150,7 +132,6 @@ def check_file(
         missing=[(name, list(_column(spec, name).aliases[:3])) for name in found.missing],
         sheets=sheets,
         sheet=_sheet_read(sheets, sheet),
-        download=download[1] if native else None,
     )
     result.suggested, result.unplaced = _header_entries(result, found, raw.headers)
     if found.missing:  # nothing can load: rows, labels and dates are not worth judging
@@ -171,6 +152,37 @@ def check_file(
     result.suggested += _label_entries(spec, result.labels)
     result.appendices = appendix_rows(spec, result)
     return result
+
+
+def check_download(path: Path, service: str, today: date | None = None) -> CheckResult | None:
+    """Check a native download (ingest.native) as `check_file` checks an extract, with what it is
+    (download_line) and what it does not use; None when no source recognises it (native.looked_for()
+    says what was looked for). A recognised download that cannot be converted raises ExtractError."""
+    from . import native
+
+    found = native.recognise(path)
+    if found is None:
+        return None
+    source, what = found
+    result = check_file(path, service, what.kind, today, native=source)
+    result.download = download_line(source, what, result)
+    result.download_unused = what.unused
+    return result
+
+
+def download_line(source, what, result: CheckResult) -> str:
+    """'Mailchimp audience export, subscribers to 30 Nov 2024, feeds the Digital appendix'."""
+    parts = [what.source]
+    if what.period is not None:
+        start, end = (f"{d.day} {d:%b %Y}" for d in what.period)
+        measure = getattr(source, "measure", "")
+        if getattr(source, "level", False):
+            parts.append(f"{measure} to {end}".strip())
+        else:
+            parts.append(f"{measure} {start} to {end}".strip())
+    fed = [a.title for a in result.appendices if a.fed]
+    parts.append(f"feeds the {' and '.join(fed)} appendix" if fed else "feeds no appendix")
+    return ", ".join(parts)
 
 
 def _column(spec: Contract, name: str):

@@ -69,6 +69,14 @@ def summary(result: CheckResult) -> str:
     )
 
 
+def download_lines(result: CheckResult) -> list[str]:
+    """For a native download: what it is, its period and what it feeds; what it does not use."""
+    if not result.download:
+        return []
+    unused = "; ".join(result.download_unused)
+    return [f"Download: {result.download}."] + ([f"Not used: {unused}."] if unused else [])
+
+
 def sections(result: CheckResult) -> list[Section]:
     """The report's sections, in order; those that need a loadable file only when it is one."""
     found = [
@@ -212,13 +220,9 @@ def terminal(result: CheckResult) -> str:
     lines = [
         f"Check of {result.path.name} for {result.service} ({result.kind} extract)",
         "Not for publication. Nothing was written to the database.",
+        *download_lines(result),
         summary(result),
     ]
-    if result.download is not None:  # a native download: its source, period, and what it does not use
-        from .check import describe_download
-
-        lines.append(describe_download(result.download))
-        lines += [f"  not used: {what}" for what in result.download.unused]
     for section in sections(result):
         lines += ["", section.heading.upper(), section.intro]
         for table in section.tables:
@@ -267,7 +271,7 @@ def html(result: CheckResult) -> str:
     return env.get_template("check.html.j2").render(
         page=page,
         result=result,
-        summary=summary(result),
+        summary=" ".join([*download_lines(result), summary(result)]),
         sections=sections(result),
         suggested=result.suggested_yaml() if result.suggested else "",
     )

@@ -337,12 +337,16 @@ class MailingList:
 def mailing_list(
     con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
 ) -> list[MailingList]:
-    """One MailingList per scope and metric of the mailing list channel (normally one: subscribers)."""
+    """One MailingList per scope and level metric of the mailing list channel (normally one:
+    subscribers; flows such as a Mailchimp download's Joined and Left are not a latest figure)."""
     svc = config.service(service, period)
     span = periods.reporting_year(svc, year)
     before = periods.reporting_year(svc, year - 1)
     found = rows(con, service, before.start, span.end).filter(
-        pl.col("channel").str.to_lowercase().is_in(list(MAILING_LIST)) & pl.col("item").is_null()
+        pl.col("channel").str.to_lowercase().is_in(list(MAILING_LIST))
+        & pl.col("item").is_null()
+        # Levels only: a Mailchimp download's monthly Joined / Left are flows, not a latest figure.
+        & pl.col("metric").str.strip_chars().str.to_lowercase().is_in(list(LEVEL_METRICS))
     )
     result = []
     for scope, metric in found.select("scope", "metric").unique(maintain_order=True).iter_rows():
