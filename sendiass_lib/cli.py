@@ -276,7 +276,9 @@ def _check(args) -> int:
             file=sys.stderr,
         )
         return USAGE_ERROR
-    kind = args.kind or kind_of(path)
+    kind, download = args.kind or kind_of(path), None
+    if kind is None and (found := check.native_download(path)) is not None:
+        download, kind = found[0], found[1].kind
     if kind is None:
         print(
             f"sendiass: cannot tell the extract kind from the name '{path.name}'; "
@@ -284,7 +286,7 @@ def _check(args) -> int:
             file=sys.stderr,
         )
         return USAGE_ERROR
-    result = check.check_file(path, service, kind, sheet=args.sheet)
+    result = check.check_file(path, service, kind, sheet=args.sheet, native=download)
     print(check_report.terminal(result))
     page = check_report.write_page(result, args.out)
     if args.suggest or args.write_mapping:

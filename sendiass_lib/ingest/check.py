@@ -91,6 +91,7 @@ class CheckResult:
     appendices: list[AppendixRow] = field(default_factory=list)
     sheets: list[SheetInfo] = field(default_factory=list)  # a workbook's worksheets and what each holds
     sheet: str | None = None  # the worksheet read (a workbook only)
+    native: list[str] = field(default_factory=list)  # a native download: what it is (native_lines)
     suggested: list[Entry] = field(default_factory=list)  # mapping lines good enough to offer
     unplaced: list[tuple[str, str]] = field(default_factory=list)  # (kind, header): no good suggestion
 
@@ -105,14 +106,21 @@ class CheckResult:
 
 
 def check_file(
-    path: Path, service: str, kind: str, today: date | None = None, sheet: str | None = None
+    path: Path,
+    service: str,
+    kind: str,
+    today: date | None = None,
+    sheet: str | None = None,
+    native=None,
 ) -> CheckResult:
     """Check one extract for a service, writing nothing; an unusable file raises ExtractError.
-    A workbook's worksheets are listed with what each holds; `sheet` names the one to read."""
+    A workbook's worksheets are listed with what each holds; `sheet` names the one to read.
+    `native` is the ingest.native source that converts a download (see native_download)."""
     config.service(service)  # an unknown service fails here, naming the valid ones
     spec = contract(kind, service)
-    sheets = describe(path, spec.is_header) if path.suffix.lower() in {".xlsx", ".xlsm"} else []
-    raw = read_extract(path, spec.is_header, sheet)
+    workbook = path.suffix.lower() in {".xlsx", ".xlsm"} and native is None
+    sheets = describe(path, spec.is_header) if workbook else []
+    raw = native.convert(path, service) if native is not None else read_extract(path, spec.is_header, sheet)
     found = map_headers(spec, raw.headers, values=lambda at, rows=raw.rows: rows[column(at)])
     result = CheckResult(
         path=path,
@@ -123,6 +131,7 @@ def check_file(
         missing=[(name, list(_column(spec, name).aliases[:3])) for name in found.missing],
         sheets=sheets,
         sheet=_sheet_read(sheets, sheet),
+        native=native_lines(path, service) if native is not None else [],
     )
     result.suggested, result.unplaced = _header_entries(result, found, raw.headers)
     if found.missing:  # nothing can load: rows, labels and dates are not worth judging
@@ -309,3 +318,27 @@ def service_of(path: Path) -> str | None:
     except ValueError:
         return None
     return parts[0] if len(parts) > 1 and parts[0] in config.services() else None
+
+
+def native_download(path: Path):
+    """(source, Recognised) when the file is a download a native source reads (its name naming no
+    extract kind), else None."""
+    from . import native
+
+    return native.recognise(path)
+
+
+def native_lines(path: Path, service: str) -> list[str]:
+    """What a native download is, in words: its source and kind, the period its rows cover, what
+    it does not use, and whatever else its source says of it (a form: which question is which)."""
+    found = native_download(path)
+    if found is None:
+        return []
+    source, what = found
+    lines = [f"Recognised by its content as {what.source}, read as a {what.kind} extract."]
+    if what.period:
+        lines.append(f"Period: {what.period[0].isoformat()} to {what.period[1].isoformat()}.")
+    if what.unused:
+        lines.append("Not used: " + "; ".join(what.unused) + ".")
+    notes = getattr(source, "notes", None)
+    return lines + (notes(path, service) if notes else [])

@@ -213,6 +213,7 @@ def terminal(result: CheckResult) -> str:
         f"Check of {result.path.name} for {result.service} ({result.kind} extract)",
         "Not for publication. Nothing was written to the database.",
         summary(result),
+        *result.native,
     ]
     for section in sections(result):
         lines += ["", section.heading.upper(), section.intro]
