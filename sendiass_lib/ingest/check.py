@@ -335,7 +335,7 @@ def native_lines(path: Path, service: str) -> list[str]:
     if found is None:
         return []
     source, what = found
-    lines = [f"Recognised by its content as {what.source}, read as a {what.kind} extract."]
+    lines = [f"Recognised by its content as {what.source}, read as an extract of kind {what.kind}."]
     if what.period:
         lines.append(f"Period: {what.period[0].isoformat()} to {what.period[1].isoformat()}.")
     if what.unused:
