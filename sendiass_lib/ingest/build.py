@@ -87,6 +87,7 @@ def fingerprint_files() -> list[Path]:
     return sorted(
         [
             *ingest_dir.glob("*.py"),
+            *ingest_dir.glob("native/*.py"),
             *ingest_dir.glob("contracts/*.yaml"),
             package / "privacy.py",
             *package.glob("taxonomies/*.yaml"),

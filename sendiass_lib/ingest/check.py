@@ -91,6 +91,7 @@ class CheckResult:
     appendices: list[AppendixRow] = field(default_factory=list)
     sheets: list[SheetInfo] = field(default_factory=list)  # a workbook's worksheets and what each holds
     sheet: str | None = None  # the worksheet read (a workbook only)
+    native: list[str] = field(default_factory=list)  # a native download: its source's notes on it
     suggested: list[Entry] = field(default_factory=list)  # mapping lines good enough to offer
     unplaced: list[tuple[str, str]] = field(default_factory=list)  # (kind, header): no good suggestion
     download: str = ""  # a native download: its source, period and what it feeds (download_line)
@@ -167,6 +168,8 @@ def check_download(path: Path, service: str, today: date | None = None) -> Check
     result = check_file(path, service, what.kind, today, native=source)
     result.download = download_line(source, what, result)
     result.download_unused = what.unused
+    notes = getattr(source, "notes", None)  # what else the source says of the file (a form: its questions)
+    result.native = notes(path, service) if notes else []
     return result
 
 

@@ -222,6 +222,7 @@ def terminal(result: CheckResult) -> str:
         "Not for publication. Nothing was written to the database.",
         *download_lines(result),
         summary(result),
+        *result.native,
     ]
     for section in sections(result):
         lines += ["", section.heading.upper(), section.intro]

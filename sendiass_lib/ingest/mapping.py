@@ -13,6 +13,11 @@ service alone. `sendiass check FILE --suggest` prints entries to paste, `--write
     labels:
       sen_types:                             # taxonomy
         Social Emotional & MH: SEMH          # a label of that taxonomy
+    questions:                               # a feedback form's questions, by their wording
+      evaluations:                           # evaluations or training_evaluations
+        How easy was it to contact us?: Q1   # a question the service asks (evaluation_questions.yaml)
+        Anything else you would like to say?: comments
+        How did you hear about us?: ignore
 
 A file that names an unknown kind, column, taxonomy or label is refused with the file, the key and
 what is allowed, so a typo never silently does nothing.
@@ -20,6 +25,7 @@ what is allowed, so a typo never silently does nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -45,12 +51,16 @@ class ServiceMapping:
     path: Path
     headers: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> header -> target
     labels: dict[str, dict[str, str]] = field(default_factory=dict)  # taxonomy -> raw label -> label
+    questions: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> question text -> Qn
 
     def header_targets(self, kind: str) -> dict[str, str]:
         return self.headers.get(kind, {})
 
     def label_targets(self, taxonomy: str) -> dict[str, str]:
         return self.labels.get(taxonomy, {})
+
+    def question_targets(self, kind: str) -> dict[str, str]:
+        return self.questions.get(kind, {})
 
 
 def mappings_dir() -> Path:
@@ -84,8 +94,8 @@ def _checked(service: str, path: Path, raw: object) -> ServiceMapping:
 
     if not isinstance(raw, dict):
         raise refuse("(top)", "expected a mapping with 'headers' and/or 'labels'")
-    if unknown := sorted(set(raw) - {"headers", "labels"}):
-        raise refuse(unknown[0], "unknown key; valid: headers, labels")
+    if unknown := sorted(set(raw) - {"headers", "labels", "questions"}):
+        raise refuse(unknown[0], "unknown key; valid: headers, labels, questions")
     headers: dict[str, dict[str, str]] = {}
     for kind, entries in _section(raw, "headers", refuse).items():
         if kind not in kinds():
@@ -112,7 +122,36 @@ def _checked(service: str, path: Path, raw: object) -> ServiceMapping:
                 )
             checked[label] = known[label_key(target)]
         labels[name] = checked
-    return ServiceMapping(service, path, headers, labels)
+    questions: dict[str, dict[str, str]] = {}
+    for kind, entries in _section(raw, "questions", refuse).items():
+        if kind not in QUESTION_KINDS:
+            raise refuse(f"questions.{kind}", f"not a kind of form; valid: {', '.join(QUESTION_KINDS)}")
+        valid = [*asked_questions(service, kind), *QUESTION_TARGETS]
+        for text, target in _entries(entries, f"questions.{kind}", refuse).items():
+            if target not in valid and not (kind == "training_evaluations" and QUESTION_KEY.match(target)):
+                raise refuse(
+                    f"questions.{kind}.{text}",
+                    f"'{target}' is not a question {service} asks; valid: {', '.join(valid)}",
+                )
+        questions[kind] = _entries(entries, f"questions.{kind}", refuse)
+    return ServiceMapping(service, path, headers, labels, questions)
+
+
+QUESTION_KINDS = ("evaluations", "training_evaluations")
+QUESTION_TARGETS = ("comments", IGNORE)  # besides a question key: the form's comments, or nothing
+QUESTION_KEY = re.compile(r"^Q[1-9]\d*$")
+
+
+def asked_questions(service: str, kind: str = "evaluations") -> dict[str, str]:
+    """The questions a service's form asks, key -> wording: for evaluations, its sets in
+    taxonomies/evaluation_questions.yaml; for training evaluations, the training form's."""
+    if kind == "training_evaluations":
+        from ..metrics.training import QUESTIONS
+
+        return {key: q.text for key, q in QUESTIONS.items()}
+    from ..metrics.evaluations import question_sets
+
+    return {key: spec["text"] for _, questions in question_sets(service) for key, spec in questions.items()}
 
 
 def _section(raw: dict, name: str, refuse) -> dict:
@@ -146,7 +185,9 @@ def merged_yaml(service: str, headers: dict[str, dict[str, str]], labels: dict[s
         merged_labels.setdefault(name, {}).update(
             {h: t for h, t in entries.items() if h not in merged_labels[name]}
         )
-    body = {}
+    body: dict = {}
+    if any(current.questions.values()):  # (written by hand: kept as they are)
+        body["questions"] = {k: v for k, v in current.questions.items() if v}
     if any(merged_headers.values()):
         body["headers"] = {k: v for k, v in merged_headers.items() if v}
     if any(merged_labels.values()):

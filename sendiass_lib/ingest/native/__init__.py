@@ -28,7 +28,7 @@ from ..readers import RawExtract, utf8_bytes
 
 # The modules of this package that hold a SOURCE, tried in this order (the first that recognises a
 # file wins). Add a module here to read a new kind of download.
-SOURCE_MODULES: tuple[str, ...] = ("ga4", "youtube", "meta", "mailchimp", "eventbrite")
+SOURCE_MODULES: tuple[str, ...] = ("ga4", "youtube", "meta", "mailchimp", "eventbrite", "forms")
 PEEK_BYTES = 1 << 16  # how much of a text file is looked at to recognise it
 
 
