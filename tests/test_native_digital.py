@@ -392,12 +392,15 @@ def run_check(capsys, path: Path, tmp_path: Path) -> tuple[int, str, str]:
 def test_check_names_the_source_and_period(capsys, tmp_path):
     code, out, _ = run_check(capsys, ga4_exploration(tmp_path, "export.csv"), tmp_path)
     assert code == 0
-    assert "Google Analytics 4 exploration, 1 Jan 2024 - 31 Dec 2024, feeds the digital appendix" in out
-    assert "not used: the grand total row" in out
+    assert (
+        "Download: Google Analytics 4 exploration, 1 Jan 2024 to 31 Dec 2024, feeds the Digital reach appendix."
+        in out
+    )
+    assert "Not used: the grand total row" in out
     path = tmp_path / "f.csv"
     path.write_bytes(account_export("Facebook follows", [("2025-08-01T00:00:00", "20")]))
     code, out, _ = run_check(capsys, path, tmp_path)
-    assert "Meta Business Suite account metric (Facebook follows), 1 Aug 2025 - 1 Aug 2025" in out
+    assert "Meta Business Suite account metric (Facebook follows), 1 Aug 2025 to 1 Aug 2025" in out
 
 
 def test_check_names_what_an_unrecognised_file_was_compared_with(capsys, tmp_path):
