@@ -388,7 +388,7 @@ def test_mailchimp_subscribers_joined_and_left_per_month(tmp_path):
     rows = raw.rows.drop("__row").rows()
     got = {}
     for month, scope, channel, metric, item, value in rows:
-        assert (scope, channel, item) == ("worcs", "Mailing list", None)
+        assert (scope, channel, item) == ("joint", "Mailing list", None)  # worcs.yaml: joint_channels
         got.setdefault(date.fromisoformat(month + "-01"), {})[metric] = int(value)
     assert {m: (v["Subscribers"], v["Joined"], v["Left"]) for m, v in got.items()} == EXPECTED
     assert digital.is_level("Subscribers") and not digital.is_level("Joined")
@@ -490,7 +490,7 @@ def test_the_same_figures_as_the_hand_made_extracts(tmp_path, internal):
     lines = ["Month,Scope,Platform,Measure,Video Title,Value"]
     for month, (level, joined, left) in EXPECTED.items():
         lines += [
-            f"{month:%b-%y},worcs,Mailing list,{metric},,{value}"
+            f"{month:%b-%y},joint,Mailing list,{metric},,{value}"
             for metric, value in (("Subscribers", level), ("Joined", joined), ("Left", left))
         ]
     (made / "digital_2024.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -506,7 +506,7 @@ def test_the_same_figures_as_the_hand_made_extracts(tmp_path, internal):
         assert (
             (x.metric, x.current, x.scope)
             == (y.metric, y.current, y.scope)
-            == ("Subscribers", (date(2024, 4, 1), 3), "Worcestershire")
+            == ("Subscribers", (date(2024, 4, 1), 3), "joint")
         )
         assert (
             digital.rows(one, "worcs", date(2024, 1, 1), date(2024, 12, 1))

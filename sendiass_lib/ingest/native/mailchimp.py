@@ -9,8 +9,9 @@ Converted to the digital kind, channel "Mailing list", one row per month and met
   left by then; the export's last month is counted at the export (its latest time).
 - Joined: members whose opt-in time (OPTIN_TIME, else CONFIRM_TIME) falls in the month.
 - Left: unsubscribed members by UNSUB_TIME, cleaned ones by CLEAN_TIME, else LAST_CHANGED.
-Months run from the earliest opt-in to the month of the export's latest time. The scope is the
-service's own slug (docs/data-contract.md, "Mailchimp audience export").
+Months run from the earliest opt-in to the month of the export's latest time. The scope is `joint`
+when the service file lists the mailing list under `joint_channels`, else the service's own slug,
+as for every digital download (native/_digital.scope).
 
 Only the time columns are ever parsed out of the members' files (polars reads those columns alone):
 no address, name, field, note or reason is read into a value, kept, or shown. A member who cannot
@@ -35,6 +36,7 @@ from ...periods import month_end
 from ..errors import ExtractError
 from ..readers import ROW, RawExtract, column, utf8_bytes
 from . import Peek, Recognised
+from ._digital import scope
 from ._when import day_of
 
 NAME = "Mailchimp audience export"
@@ -211,7 +213,7 @@ class Mailchimp:
         counts = count(path)
         if not counts.months():
             raise ExtractError(f"{path.name}: no member of the audience export has an opt-in time")
-        return extract(_rows(counts, service), HEADERS)
+        return extract(_rows(counts, scope(service, CHANNEL)), HEADERS)
 
 
 SOURCE = Mailchimp()
