@@ -321,3 +321,29 @@ def test_check_names_the_source_period_and_question_matches(tmp_path, capsys):
     assert "5 Mar 2024 to 15 Mar 2024" in lines
     assert f"Q1 <- '{Q1}' [exact]" in lines
     assert "not used: 'How did you hear about us?'" in lines
+
+
+def test_a_form_asking_the_training_questions_loads_as_training_evaluations(tmp_path, raw_worcs):
+    # The training evaluation form's two questions (metrics.training.QUESTIONS), reworded as a form
+    # writer would: matched by wording, the download is a training evaluation, not a service one.
+    header = ["Timestamp", "Email address", "How much did the session add to what you know?",
+              "Please give an overall rating of the session", "Any other comments"]  # fmt: skip
+    rows = [
+        ["2024/06/14 10:10:09", "a.parent@example.org", "A lot", "Excellent", "Very clear"],
+        ["2024/06/14 10:12:30", "b.parent@example.org", "Some", "Good", ""],
+    ]
+    path = raw_worcs / "Workshop feedback.csv"
+    path.write_text("\r\n".join(",".join(r) for r in [header, *rows]) + "\r\n", encoding="utf-8")
+    assert forms.kind_for(path, "worcs") == "training_evaluations"
+    from sendiass_lib.ingest.build import build
+
+    report = build(tmp_path / "d.duckdb", source="raw")
+    assert [(r.file_name, r.rows_loaded, r.rows_rejected) for r in report.results] == [
+        ("Workshop feedback.csv", 2, 0)
+    ]
+    with db.connect(tmp_path / "d.duckdb") as con:
+        ratings = con.execute(
+            "SELECT question, rating FROM training_evaluation_ratings ORDER BY response_id, question"
+        ).fetchall()
+        assert con.execute("SELECT count(*) FROM evaluations").fetchone() == (0,)
+    assert ratings == [("Q1", 4), ("Q2", 4), ("Q1", 3), ("Q2", 3)]

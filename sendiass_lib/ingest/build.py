@@ -213,7 +213,7 @@ def _plan(source: str, report: BuildReport) -> list[Planned]:
         for path in _extracts(folder) if folder else []:
             kind, download = kind_of(path), None
             if kind is None and (found := _recognised(path)) is not None:
-                download, kind = found[0], found[1].kind
+                download, kind = found[0], native.kind_for(*found, path, service)
             if kind is None:
                 report.skipped.append(
                     f"{path}: name does not start with an extract kind ({', '.join(kinds())}), and it "

@@ -165,7 +165,7 @@ def check_download(path: Path, service: str, today: date | None = None) -> Check
     if found is None:
         return None
     source, what = found
-    result = check_file(path, service, what.kind, today, native=source)
+    result = check_file(path, service, native.kind_for(source, what, path, service), today, native=source)
     result.download = download_line(source, what, result)
     result.download_unused = what.unused
     notes = getattr(source, "notes", None)  # what else the source says of the file (a form: its questions)

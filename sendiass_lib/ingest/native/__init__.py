@@ -100,6 +100,14 @@ def recognise(path: Path) -> tuple[Source, Recognised] | None:
     return None
 
 
+def kind_for(source: Source, found: Recognised, path: Path, service: str) -> str:
+    """The extract kind a download becomes for a service: a source may tell from the service's own
+    settings (a feedback form is a service or a training evaluation by its questions), else the
+    kind it recognised."""
+    decide = getattr(source, "kind_for", None)
+    return decide(path, service) if decide else found.kind
+
+
 def looked_for() -> str:
     """What an unrecognised file was compared with, for a message naming it."""
     names = [source.name for source in sources()]

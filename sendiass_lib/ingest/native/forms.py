@@ -49,6 +49,7 @@ from ..suggest import score
 from . import Peek, Recognised
 
 KIND = "evaluations"
+TRAINING = "training_evaluations"
 QUESTION_MATCH_FROM = 80  # a question's wording matches a service's question from this score (0-100)
 ANSWERS_FILE = config.PACKAGE_DIR / "taxonomies" / "evaluation_answers.yaml"
 SEPARATORS = (",", ";", "\t")
@@ -432,8 +433,26 @@ class Converted:
     period: tuple[date, date] | None
 
 
+def kind_for(path: Path, service: str) -> str:
+    """Which form this is for the service: `training_evaluations` when its questions are the
+    training evaluation form's (through the service's mapping file, or more of them matched by
+    wording), else `evaluations`."""
+    form = _read(path)
+    if form is None:
+        return KIND
+    headers = [form.headers[i] for i in form.questions]
+
+    def matched(kind: str) -> tuple[int, int]:
+        found = match_questions(headers, service, kind)
+        rated = [m for m in found if m.target and m.target != "comments"]
+        return sum(m.how == "mapping" for m in rated), len(rated)
+
+    return TRAINING if matched(TRAINING) > matched(KIND) else KIND
+
+
 def converted(path: Path, service: str) -> Converted:
-    """The download as an `evaluations` RawExtract (see the module docstring)."""
+    """The download as an `evaluations` (or `training_evaluations`: kind_for) RawExtract (see the
+    module docstring)."""
     from ..errors import ExtractError
 
     form = _read(path)
@@ -442,7 +461,7 @@ def converted(path: Path, service: str) -> Converted:
     if not form.rows:
         raise ExtractError(f"{path.name}: the {form.tool} download has a header but no responses")
     scale = tuple(config.service(service).evaluation_scale)
-    matches = match_questions([form.headers[i] for i in form.questions], service)
+    matches = match_questions([form.headers[i] for i in form.questions], service, kind_for(path, service))
     whens = _whens(form)
     columns: dict[str, list[str | None]] = {
         "response_id": _ids(form, whens),
@@ -508,6 +527,9 @@ class FormsSource:
     def convert(self, path: Path, service: str) -> RawExtract:
         return converted(path, service).extract
 
+    def kind_for(self, path: Path, service: str) -> str:
+        return kind_for(path, service)
+
     def notes(self, path: Path, service: str) -> list[str]:
         """What `sendiass check` says of the download: its questions and what each became."""
         done = converted(path, service)
@@ -525,8 +547,8 @@ class FormsSource:
                 )
                 lines.append(f"  not used: '{m.header}' [{m.how}{near}]")
         lines.append(
-            f"  (wording matches from score {QUESTION_MATCH_FROM}; confirm or override in the service's "
-            "mapping file under questions: evaluations:)"
+            f"  (read as {kind_for(path, service)}; wording matches from score {QUESTION_MATCH_FROM}; "
+            "confirm or override in the service's mapping file under questions: <kind>:)"
         )
         return lines
 
