@@ -347,3 +347,13 @@ def test_a_form_asking_the_training_questions_loads_as_training_evaluations(tmp_
         ).fetchall()
         assert con.execute("SELECT count(*) FROM evaluations").fetchone() == (0,)
     assert ratings == [("Q1", 4), ("Q2", 4), ("Q1", 3), ("Q2", 3)]
+
+
+def test_the_check_page_shows_which_question_is_which(tmp_path):
+    from sendiass_lib.ingest import check_report
+    from sendiass_lib.ingest.check import check_download
+
+    page = check_report.write_page(check_download(write_ms_forms(tmp_path), "worcs"), tmp_path / "out")
+    html = page.read_text(encoding="utf-8")
+    assert "Download: Microsoft Forms responses" in html
+    assert "Q1 &lt;- " in html  # the source's notes, escaped
