@@ -407,3 +407,29 @@ def test_check_names_what_an_unrecognised_file_was_compared_with(capsys, tmp_pat
     assert "not a download the workbench recognises" in err
     for name in ("Google Analytics 4", "YouTube Studio", "Meta Business Suite"):
         assert name in err
+
+
+def test_a_youtube_studio_export_zip_is_read_from_its_chart_data(tmp_path):
+    # Studio's Export downloads a zip of Table data.csv, Chart data.csv and Totals.csv: the chart
+    # data (views by day and video) is what has a period, so the zip is read from it.
+    import zipfile
+
+    table = "Content,Video title,Views\nTotal,,20\nabc123,The Family Conversation,13\n"
+    path = tmp_path / "Content 2024-01-01_2024-02-29 SENDIASS.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Table data.csv", table)
+        archive.writestr("Chart data.csv", CHART)
+        archive.writestr("Totals.csv", "Date,Views\n2024-01-03,4\n")
+    _source, found = native.recognise(path)
+    assert found.source == "YouTube Studio chart data (in a Studio export zip)"
+    assert [str(d) for d in found.period] == ["2024-01-03", "2024-02-02"]
+    con = loaded(tmp_path, path, "zip")
+    assert sorted(stored(con)) == [
+        (_d(2024, 1), "joint", "YouTube", "Views", "HW SENDIASS Meet the Team", 7),
+        (_d(2024, 1), "joint", "YouTube", "Views", "The Family Conversation", 6),
+        (_d(2024, 2), "joint", "YouTube", "Views", "The Family Conversation", 7),
+    ]
+    other = tmp_path / "other.zip"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("Chart data.csv", CHART)  # no Table data.csv: not a Studio export
+    assert native.recognise(other) is None or native.recognise(other)[1].source != found.source

@@ -17,8 +17,11 @@ are flows, shown month by month on the digital page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+import tempfile
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
 
 from ..readers import RawExtract
 from . import Peek, Recognised
@@ -107,11 +110,43 @@ def _unused(layout: _Layout) -> list[str]:
     return found
 
 
+ZIP_MEMBERS = ("Chart data.csv", "Totals.csv")  # what a Studio export zip is read from, in this order
+
+
+def _zip_member(path: Path, members: tuple[str, ...]) -> str | None:
+    """The member of a YouTube Studio export zip to read: its chart data (views by day and video),
+    else its totals; None for a zip that is not one (it has no Table data.csv beside them)."""
+    names = {PurePosixPath(m).name: m for m in members}
+    if "Table data.csv" not in names:
+        return None
+    return next((names[n] for n in ZIP_MEMBERS if n in names), None)
+
+
+@contextmanager
+def _unzipped(path: Path):
+    """The zip's chart data (or totals) as a file of its own, for the same reading as a CSV."""
+    with zipfile.ZipFile(path) as archive:
+        member = _zip_member(path, tuple(archive.namelist()))
+        data = archive.read(member)
+    with tempfile.TemporaryDirectory() as folder:
+        inside = Path(folder) / PurePosixPath(member).name
+        inside.write_bytes(data)
+        yield inside
+
+
 @dataclass(frozen=True)
 class YouTube:
-    name: str = "YouTube Studio export (Chart data.csv, Totals.csv or Table data.csv)"
+    name: str = "YouTube Studio export (its zip, or Chart data.csv, Totals.csv or Table data.csv)"
 
     def recognise(self, path: Path, peek: Peek) -> Recognised | None:
+        if peek.members:  # the export as Studio downloads it: a zip of the three files
+            if _zip_member(path, peek.members) is None:
+                return None
+            from . import peek as peek_at
+
+            with _unzipped(path) as inside:
+                found = self.recognise(inside, peek_at(inside))
+            return found and replace(found, source=f"{found.source} (in a Studio export zip)")
         layout = _layout(peek.lines)
         if layout is None:
             return None
@@ -128,6 +163,9 @@ class YouTube:
         return Recognised(f"YouTube Studio {names[layout.form]}", "digital", period, tuple(_unused(layout)))
 
     def convert(self, path: Path, service: str) -> RawExtract:
+        if path.suffix.lower() == ".zip":  # row numbers are then the member file's
+            with _unzipped(path) as inside:
+                return self.convert(inside, service)
         text, encoding = read_text(path)
         lines = text.splitlines()
         layout = _layout(lines)
