@@ -411,3 +411,16 @@ def test_no_column_is_left_unaccounted_for(sample):
     loaded = digital.rows(sample, "worcs", date(2022, 1, 1), date(2025, 1, 1)).height
     assert shown + snapshots + 2 == loaded
     assert isinstance(listing.table(), pl.DataFrame)
+
+
+def test_attendance_not_recorded_is_not_counted_as_none_attending(con, internal):
+    # A booking report with no check-in (Eventbrite) says who booked, not who came: attendance is
+    # unknown, not 0, in the totals and the sentence.
+    session(con, "a", date(2024, 3, 12), "EHCP", "Parent/carer", "Workshop", 14, None)
+    session(con, "b", date(2024, 5, 7), "EHCP", "Parent/carer", "Workshop", 9, None)
+    result = training.attendance(con, "worcs", 2024)
+    assert (result.booked, result.attended, result.attended_booked) == (23, None, None)
+    total = result.summary_table().filter(pl.col("Audience and format") == "Total").row(0, named=True)
+    assert (total["Booked"], total["Attended"]) == (23, None)
+    sentence = training_text.headline(result, training.joint_evaluations(con, "worcs", 2024))
+    assert "attendance was not recorded" in sentence and "0 of the" not in sentence

@@ -51,8 +51,11 @@ class Attendance:
         return int(self.courses[SESSIONS].sum())
 
     @property
-    def attended(self) -> int:
-        return int(self.courses[ATTENDED].sum())
+    def attended(self) -> int | None:
+        """Attendance at the sessions with attendance recorded (None when no session has any: a
+        booking report with no check-in says who booked, not who came)."""
+        found = self.courses[ATTENDED].drop_nulls()
+        return int(found.sum()) if found.len() else None
 
     @property
     def booked(self) -> int | None:
@@ -60,9 +63,11 @@ class Attendance:
         return int(self.courses[BOOKED].sum()) if self.courses[BOOKED].drop_nulls().len() else None
 
     @property
-    def attended_booked(self) -> int:
-        """Attendance at the sessions with bookings recorded: what `booked` can be compared with."""
-        return int(self.courses["attended_booked"].sum())
+    def attended_booked(self) -> int | None:
+        """Attendance at the sessions with bookings recorded: what `booked` can be compared with
+        (None when none of them has attendance recorded)."""
+        found = self.courses["attended_booked"].drop_nulls()
+        return int(found.sum()) if found.len() else None
 
     def groups(self) -> list[tuple[str, str]]:
         """The (audience, format) pairs with sessions, in display order."""
@@ -119,20 +124,22 @@ def _sum(grouped) -> pl.DataFrame:
     return grouped.agg(
         pl.col(SESSIONS).sum(),
         pl.when(pl.col(BOOKED).is_not_null().any()).then(pl.col(BOOKED).sum()).alias(BOOKED),
-        pl.col(ATTENDED).sum(),
+        pl.when(pl.col(ATTENDED).is_not_null().any()).then(pl.col(ATTENDED).sum()).alias(ATTENDED),
         pl.col(BOOKED_SESSIONS).sum(),
-        pl.col("attended_booked").sum(),
+        pl.when(pl.col("attended_booked").is_not_null().any())
+        .then(pl.col("attended_booked").sum())
+        .alias("attended_booked"),
     )
 
 
 def _with_total(frame: pl.DataFrame) -> pl.DataFrame:
     label = frame.columns[0]
-    booked = frame[BOOKED].drop_nulls()
+    booked, attended = frame[BOOKED].drop_nulls(), frame[ATTENDED].drop_nulls()
     total = {
         label: TOTAL,
         SESSIONS: int(frame[SESSIONS].sum()),
         BOOKED: int(booked.sum()) if booked.len() else None,
-        ATTENDED: int(frame[ATTENDED].sum()),
+        ATTENDED: int(attended.sum()) if attended.len() else None,
     }
     frame = frame.select(label, SESSIONS, BOOKED, ATTENDED)
     return pl.concat([frame, pl.DataFrame([total], schema=frame.schema)])
@@ -147,8 +154,8 @@ def attendance(
     found = con.execute(
         """SELECT coalesce(audience, $none) AS audience, coalesce(format, $none) AS format, course,
                   count(*)::BIGINT AS sessions, sum(booked)::BIGINT AS booked,
-                  coalesce(sum(attended), 0)::BIGINT AS attended, count(booked)::BIGINT AS booked_sessions,
-                  coalesce(sum(attended) FILTER (WHERE booked IS NOT NULL), 0)::BIGINT AS attended_booked
+                  sum(attended)::BIGINT AS attended, count(booked)::BIGINT AS booked_sessions,
+                  (sum(attended) FILTER (WHERE booked IS NOT NULL))::BIGINT AS attended_booked
            FROM training_sessions
            WHERE service = $service AND session_date BETWEEN $start AND $end
            GROUP BY ALL ORDER BY audience, format, course""",

@@ -32,12 +32,18 @@ def headline(attendance: Attendance, evaluations: Evaluations) -> str:
     audiences = audiences.sort(ATTENDED, descending=True, nulls_last=True, maintain_order=True)
     parts = [f"{a.lower()} {_count(n)}" for a, n in audiences.iter_rows()]
     sessions = "session" if attendance.sessions == 1 else "sessions"
-    text = (
-        f"{svc.name} ran {count(attendance.sessions)} training {sessions} in {period} with a total "
-        f"attendance of {count(attendance.attended)}"
-    )
-    text += f" (by audience: {_and(parts)})." if len(parts) > 1 else "."
-    if attendance.booked:
+    if attendance.attended is None:
+        text = (
+            f"{svc.name} ran {count(attendance.sessions)} training {sessions} in {period}; "
+            "attendance was not recorded."
+        )
+    else:
+        text = (
+            f"{svc.name} ran {count(attendance.sessions)} training {sessions} in {period} with a total "
+            f"attendance of {count(attendance.attended)}"
+        )
+        text += f" (by audience: {_and(parts)})." if len(parts) > 1 else "."
+    if attendance.booked and attendance.attended_booked is not None:
         text += (
             f" At the sessions that took bookings, {count(attendance.attended_booked)} of the "
             f"{count(attendance.booked)} places booked were attended "
@@ -129,8 +135,11 @@ def attendance_chart_description(attendance: Attendance) -> str:
         f"Bar chart of training attendance by audience and format, {attendance.period.long_label}, "
         f"largest first: {_and(items)}."
     )
-    if groups[ATTENDED].null_count():
+    hidden = attendance.protected(attendance.summary_table()).hidden
+    if any(ATTENDED in cells for cells in hidden.values()):
         text += f" Groups shown as {SUPPRESSED} are too small to publish and are not drawn."
+    if groups[ATTENDED].null_count() > sum(ATTENDED in cells for cells in hidden.values()):
+        text += " Groups with no attendance recorded are not drawn."
     return text + " The table above gives every figure."
 
 
