@@ -213,7 +213,8 @@ def _data(args) -> int:
     for line in report.skipped:
         print(f"sendiass: skipped {line}", file=sys.stderr)
     for line in report.failures:
-        print(f"sendiass: could not load {line}", file=sys.stderr)
+        said = line if line.startswith("data check failed") else f"could not load {line}"
+        print(f"sendiass: {said}", file=sys.stderr)
     if not args.quiet:
         loaded = sum(not r.already_loaded for r in report.results)
         how = "rebuilt" if report.rebuilt else "updated"
@@ -227,11 +228,14 @@ def _data(args) -> int:
     shown = {column for page in appendices() for column in page.shows}
     _print_warnings([w for r in report.results if not r.is_sample for w in r.warnings(shown)])
     if report.failures:
-        kept = "left as it was" if report.rebuilt else "has every other file"
-        print(
-            f"sendiass: {len(report.failures)} file(s) could not be loaded; the database {kept}",
-            file=sys.stderr,
+        checks = [f for f in report.failures if f.startswith("data check failed")]
+        kept = "left as it was" if report.rebuilt or checks else "has every other file"
+        what = (
+            f"{len(checks)} data check(s) failed"
+            if checks
+            else f"{len(report.failures)} file(s) could not be loaded"
         )
+        print(f"sendiass: {what}; the database {kept}", file=sys.stderr)
         return FAILED
     return 0
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 from .. import config, db
-from . import native
+from . import data_checks, native
 from .contract import kinds, normalise_header
 from .errors import ExtractError
 from .load import LoadResult, file_sha256, load_file
@@ -138,6 +138,9 @@ def build(
                 con.execute("INSERT INTO meta VALUES ('ingest_fingerprint', ?)", [fingerprint])
             _load_all(con, plan, report, today, progress, batch_rows=0 if incremental else BATCH_ROWS)
             complete = incremental or not report.failures  # incremental: every file that loaded
+            if complete and (broken := data_checks.run(con)):  # the loader's promises, checked
+                report.failures += broken
+                complete = False
         finally:
             con.close()  # checkpoints: the copy is one file again
             if not complete:
