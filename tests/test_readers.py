@@ -349,3 +349,16 @@ def test_describe_refuses_what_a_load_refuses(tmp_path):
         describe(path, IS_HEADER)
     with pytest.raises(ExtractError, match=r"cannot read '\.pdf' files"):
         describe(tmp_path / "involvements.pdf", IS_HEADER)
+
+
+def test_a_csv_whose_header_lacks_a_required_column_is_refused_naming_only_that_column(tmp_path):
+    # Title lines above a header whose date column has an unknown name: the header is the line that
+    # names most of the kind's columns, so the refusal names the one column really missing.
+    text = "Worcestershire SENDIASS\r\nInvolvements 2024\r\n\r\nCase Ref,When,Level\r\nA1,05/01/2024,2\r\n"
+    path = tmp_path / "involvements.csv"
+    path.write_text(text, encoding="utf-8")
+    with db.connect(tmp_path / "d.duckdb", read_only=False) as con, pytest.raises(ExtractError) as caught:
+        load_file(con, path, "worcs", "involvements")
+    message = str(caught.value)
+    assert "missing required column opened_on" in message and "involvement_id" not in message.split(";")[0]
+    assert "headers found: 'Case Ref', 'When', 'Level'" in message

@@ -93,6 +93,13 @@ class Contract:
         found = {index.get(header_key(cell)) for cell in cells if cell}
         return all(c.name in found for c in self.columns if c.required)
 
+    def header_score(self, cells: list[str]) -> int:
+        """How many of this kind's columns a row of cells names: when no row names every required
+        one, the reader takes the row that names most as the header, so the refusal names only the
+        columns really missing (not a title line's cells)."""
+        index = self.alias_index()
+        return len({index[key] for cell in cells if cell and (key := header_key(cell)) in index})
+
     @cache  # noqa: B019 (contracts are few and live as long as the process)
     def alias_index(self) -> dict[str, str]:
         """Header key -> canonical column name (a column's own name is an alias too); the service's

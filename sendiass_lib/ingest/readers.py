@@ -187,8 +187,9 @@ def _csv_layout(data: bytes, is_header: IsHeader) -> _CsvLayout | None:
                 found.append((first, -"".join(lines[first:end]).count(separator), separator, records, at))
                 found.sort(key=lambda f: f[:2])
                 break
-    if found:
-        _, _, separator, records, at = found[0]
+    best = None if found else _best_guess(lines, start, named, is_header)
+    if found or best:
+        _, _, separator, records, at = found[0] if found else best
         titles = tuple(" ".join(c for c in cells if c) for _, _, cells in records[:at] if any(cells))
     else:
         first = next((i for i in range(start, len(lines)) if lines[i].strip(' \t\r\n,;"')), None)
@@ -205,6 +206,23 @@ def _csv_layout(data: bytes, is_header: IsHeader) -> _CsvLayout | None:
         found=bool(found),
         titles=titles,
     )
+
+
+def _best_guess(lines: list[str], start: int, named: str | None, is_header: IsHeader):
+    """When no line is the header, the line naming most of the kind's columns (`is_header`'s
+    contract's header_score), as found would hold it; None when none names any. The load is then
+    refused naming only the columns it lacks, not a title line's cells."""
+    score = getattr(getattr(is_header, "__self__", None), "header_score", None)
+    if score is None:
+        return None
+    best = None
+    for separator in (named,) if named else SEPARATORS:
+        records = _records(lines, start, separator)
+        for at, (first, _, cells) in enumerate(records):
+            points = score(cells)
+            if points and (best is None or points > best[0]):
+                best = (points, first, separator, records, at)
+    return None if best is None else (best[1], 0, *best[2:])
 
 
 def _head_lines(data: bytes) -> list[str]:
