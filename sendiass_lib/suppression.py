@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import duckdb
 
@@ -128,6 +127,7 @@ def _publication(con, service: str, year: int, rule: disclosure.Rule):
     build.cell(involvements, opened, None, hidden=False, fixed=True)
     label_cells: dict[str, dict[str, list[tuple]]] = defaultdict(lambda: defaultdict(list))
     bases: dict[str, list[tuple]] = defaultdict(list)
+    codes: dict[str, str | None] = {}  # SEN type -> its DfE need code, for _national
     for name, spec in [*mixes.label_fields().items(), (mixes.LEVELS.name, mixes.LEVELS)]:
         found = (
             mixes.mixes(con, service, name, year)
@@ -141,16 +141,14 @@ def _publication(con, service: str, year: int, rule: disclosure.Rule):
             shown = mix.protected()
             hidden, published = shown.hidden, shown.data
             parts = []
-            for label, count in (
-                mix.with_blank_row().rows.select(mixes.LABEL, mixes.COUNT).iter_rows()
-                if mix.blank_row
-                else mix.rows.select(mixes.LABEL, mixes.COUNT).iter_rows()
-            ):
+            rows = (mix.with_blank_row() if mix.blank_row else mix).rows  # as published
+            for label, count, code in rows.select(mixes.LABEL, mixes.COUNT, "code").iter_rows():
                 if label == mixes.NOT_RECORDED:
                     cell = ("blank", name, span.start)
                 else:
                     cell = ("label", name, mix.period.start, label)
                     label_cells[name][label].append(cell)
+                    codes[label] = code if name == "sen_types" else codes.get(label)
                 build.cell(cell, count, (table, label, mixes.COUNT), hidden=label in hidden)
                 parts.append(cell)
             base = ("base", name, mix.period.start)
@@ -162,7 +160,7 @@ def _publication(con, service: str, year: int, rule: disclosure.Rule):
                 build.cell(blank, mix.not_recorded, None, hidden=False)
                 pub.total(involvements, [base, blank])
     _themes(con, build, service, year, span, label_cells, bases)
-    _national(con, build, service, year, label_cells, bases)
+    _national(con, build, service, year, label_cells, bases, codes)
     _blank_fields(con, build, service, year, span)
     return pub, build.where
 
@@ -197,16 +195,13 @@ def _themes(con, build: _Builder, service, year, span, label_cells, bases) -> No
             build.publication.share(parts, bases["reasons"], share, SHARE_ROUNDING, owners=owners)
 
 
-def _national(con, build: _Builder, service, year, label_cells, bases) -> None:
+def _national(con, build: _Builder, service, year, label_cells, bases, code_of) -> None:
     """SEN types by DfE need: a need's share is its SEN types' sum; hidden if any of them is."""
-    from .metrics import mixes, national
+    from .metrics import national
 
     if "sen_types" not in bases:
         return
     comparison = national.compare_sen_types(con, service, year)
-    code_of = {}
-    for mix in mixes.mixes(con, service, "sen_types", year):
-        code_of |= dict(mix.rows.select(mixes.LABEL, "code").iter_rows())
     for need, code, share in comparison.rows.select(
         national.NEED, national.CODE, national.SERVICE
     ).iter_rows():
@@ -239,8 +234,3 @@ def _blank_fields(con, build: _Builder, service, year, span) -> None:
         build.cell(
             ("blank", titles[title], span.start), n, (table, title, quality.BLANK), hidden=title in hidden
         )
-
-
-def cache_dir(db_path: Path) -> Path:
-    """Where plans could be kept beside a database (not used yet)."""
-    return db_path.with_name(db_path.name + ".plans")

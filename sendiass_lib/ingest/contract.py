@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ExtractError
+from .mapping import IGNORE as IGNORE_TARGET
 
 CONTRACTS_DIR = Path(__file__).resolve().parent / "contracts"
 
@@ -168,16 +169,14 @@ def contract(kind: str, service: str | None = None) -> Contract:
 
 @cache
 def _with_mapping(base: Contract, service: str) -> Contract:
-    from .mapping import mapping
+    from .mapping import PERSONAL as TO_PERSONAL
+    from .mapping import PERSONAL_NAME, mapping
 
     targets = mapping(service).header_targets(base.kind)
     if not targets:
         return replace(base, service=service)
     keys = tuple((header_key(h), t) for h, t in targets.items())
     mapped = {k for k, _ in keys}
-    from .mapping import PERSONAL as TO_PERSONAL
-    from .mapping import PERSONAL_NAME
-
     names = (base.name_headers - mapped) | {k for k, t in keys if t == PERSONAL_NAME}
     personal = (base.personal_headers - mapped) | names | {k for k, t in keys if t == TO_PERSONAL}
     return replace(base, service_headers=keys, service=service, personal_headers=personal, name_headers=names)
@@ -249,7 +248,7 @@ def map_headers(contract: Contract, headers: list[str], values=None) -> HeaderMa
     for position, header in enumerate(headers):
         key = header_key(header)
         target = service_targets.get(key)
-        if target == "ignore":
+        if target == IGNORE_TARGET:
             matches.append(HeaderMatch(position, header, IGNORED))
         elif key in contract.personal_headers:
             how = "the service's mapping" if target else "a personal-data header of the contract"
