@@ -9,11 +9,9 @@ from ..formatting import SUPPRESSED, change_phrase, count, percent
 from ..metrics.involvements import MONTH, TOTAL, MonthlyInvolvements
 from ..metrics.mixes import THEME, LabelMix, ThemeTrend
 from ..periods import day_label
+from ..views.words import and_list
 
-
-def _and(items: list[str]) -> str:
-    """['2022', '2023', '2024'] -> '2022, 2023 and 2024'."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+_and = and_list  # narrative/ moves into views/ (issue 16); this name goes with it
 
 
 def involvements_headline(result: MonthlyInvolvements) -> str:
