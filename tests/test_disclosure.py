@@ -8,7 +8,7 @@ from sendiass_lib import charts, config, disclosure, narrative, tables
 from sendiass_lib.disclosure import Rule
 from sendiass_lib.metrics import headline, involvements, mixes, training
 from sendiass_lib.narrative import headline as headline_text
-from sendiass_lib.narrative import training as training_text
+from sendiass_lib.views import training as training_view
 
 
 def test_a_three_is_suppressed_and_the_next_smallest_with_it_so_the_total_cannot_recover_it():
@@ -211,9 +211,9 @@ def test_training_answers_show_no_percentage_on_a_question_answered_by_fewer_tha
     assert evaluations.protected(q1).hidden == {label: ["Share"] for label in q1.rows["Answer"]}
     assert evaluations.protected(q1).data["Responses"].to_list() == [6, 2, 0, 1]  # answers, not clients
     assert evaluations.protected(q2).hidden == {}  # answered on 12 forms
-    assert training_text.question_chart_data(evaluations, q1).is_empty()
-    assert training_text.question_chart_title(evaluations, q1) == "Answers to Q1"
-    headline = training_text.evaluation_headline(evaluations)
+    assert training_view.question_chart_data(evaluations, q1).is_empty()
+    assert training_view.question_chart_title(evaluations, q1) == "Answers to Q1"
+    headline = training_view.evaluation_headline(evaluations)
     assert "Q1" not in headline and "100% answered Excellent or Good to Q2" in headline
 
 
@@ -232,29 +232,30 @@ def test_a_training_group_too_small_to_publish_is_not_drawn(con):
     session(con, "b", date(2024, 3, 1), "EHCP", "Professional", "Workshop", None, 30)
     session(con, "c", date(2024, 4, 1), "Autism", "Professional", "Online workshop", None, 3)
     attendance = training.attendance(con, "worcs", 2024)
-    groups = training_text.attendance_chart_data(attendance)["Group"].to_list()
+    groups = training_view.attendance_chart_data(attendance)["Group"].to_list()
     assert groups == ["Parent/carer, workshop"]  # 3 is [c], and 30 goes with it: 73 is shown
-    assert "[c]" in training_text.attendance_chart_description(attendance)
+    assert "[c]" in training_view.attendance_chart_description(attendance)
     # By audience, 40 and 33 give nothing away: the table's total (73) less 40 is 33 already.
-    assert "(by audience: parent/carer 40 and professional 33)" in training_text.headline(
-        attendance, training.joint_evaluations(con, "worcs", 2024)
+    assert (
+        "(by audience: parent/carer 40 and professional 33)"
+        in training_view.headline(attendance, training.joint_evaluations(con, "worcs", 2024)).data
     )
 
 
 def test_tribunals_required_3_is_c_but_staff_and_money_are_shown(sample_db):
     from sendiass_lib import db
     from sendiass_lib.metrics import figures
-    from sendiass_lib.narrative import figures as figures_text
+    from sendiass_lib.views import figures as figures_view
 
     with db.connect(sample_db) as con:
         result = figures.figures(con, "bucks", 2021)
     tribunals = result.get("Tribunals and mediation")
-    shown = figures_text.published(result, tribunals)
+    shown = figures_view.published(result, tribunals)
     # The sample has 3 tribunals required in 2020/21 and 1 in 2021/22: counts of clients.
     assert shown.hidden == {"Tribunals required": ["2020/21", "2021/22"]}
     assert shown.data.filter(pl.col("Label") == "Tribunal advice")["2021/22"].item() == "121"
     volunteers = result.get("Volunteer SEND IAS Adviser (VSA) team")
-    assert figures_text.published(result, volunteers).hidden == {}  # a team of 1 is not a client count
+    assert figures_view.published(result, volunteers).hidden == {}  # a team of 1 is not a client count
 
 
 def test_four_small_hidden_reasons_get_a_larger_one_hidden_with_them(con):

@@ -7,9 +7,9 @@ import polars as pl
 import pytest
 import yaml
 
-from sendiass_lib import db, evaluation_display, formatting
+from sendiass_lib import db, formatting
 from sendiass_lib.metrics import evaluations as ev
-from sendiass_lib.narrative import evaluations as words
+from sendiass_lib.views import evaluations as view
 from tests.conftest import FIXTURES
 
 PUBLISHED = yaml.safe_load((FIXTURES / "published_evaluations.yaml").read_text())
@@ -147,12 +147,12 @@ def test_small_bases_give_no_percentage_under_the_default_rule(con):
     form(con, "worcs", "a", date(2024, 1, 10), Q1=4, Q2=3)
     form(con, "worcs", "b", date(2024, 2, 10), Q1=4)
     result = ev.evaluations(con, "worcs", 2024)
-    assert words.headline(result).endswith(
+    assert view.headline(result).data.endswith(
         "No question was answered by 10 or more, so no percentages are given."
     )
-    national = evaluation_display.rating_tables(result)[0].data
+    national = view.rating_tables(result)[0].data
     assert "<td>2</td><td>[c]</td>" in national and "100%" not in national
-    assert evaluation_display.headline_figure(result).data == ""
+    assert view.headline_figure(result).data == ""
 
 
 def test_sentences_name_forms_highest_and_lowest_and_bases(con, internal_build):
@@ -161,34 +161,34 @@ def test_sentences_name_forms_highest_and_lowest_and_bases(con, internal_build):
     form(con, "worcs", "c", date(2024, 3, 10), Q1=3, Q2=4)
     result = ev.evaluations(con, "worcs", 2024)
     # Q6 2/2 = 100%; Q1 and Q2 both 2/3 = 67%: the tie for lowest goes to the earlier question.
-    assert words.headline(result) == (
+    assert view.headline(result).data == (
         "Worcestershire SENDIASS received 3 evaluation forms in 2024. The highest share rated 4 "
         "(excellent) was for Q6 (Would recommend): 100% of the 2 who answered it; the lowest for "
         "Q1 (Getting in contact): 67% of 3."
     )
-    assert words.chart_title(result) == "Would recommend (Q6) had the highest share rated 4 (excellent): 100%"
-    description = words.chart_description(result)
+    assert view.chart_title(result) == "Would recommend (Q6) had the highest share rated 4 (excellent): 100%"
+    description = view.chart_description(result)
     assert "Q1 (Getting in contact) 67%, Q2 (Helpfulness) 67%, Q6 (Would recommend) 100%." in description
     assert "Highest: Q6 (Would recommend), 100% (95% interval 34% to 100%, 2 answers)." in description
     assert "3 questions were not answered and not drawn." in description
-    assert words.BASES == (
+    assert view.BASES == (
         "Each percentage is of the people who answered that question; the number is in the table."
     )
-    assert words.comments_intro(result).startswith("None of the 3 evaluation forms returned in 2024")
+    assert view.comments_intro(result).data.startswith("None of the 3 evaluation forms returned in 2024")
 
 
 def test_no_forms_in_the_year_says_so(con):
     result = ev.evaluations(con, "herefs", 2023)
     assert (result.forms, result.sets, result.comments) == (0, (), ())
-    assert words.headline(result) == "No evaluation forms are loaded for Herefordshire SENDIASS in 2023."
-    assert words.chart_title(result) == "No question was answered"
-    assert evaluation_display.headline_figure(result).data == ""
+    assert view.headline(result).data == "No evaluation forms are loaded for Herefordshire SENDIASS in 2023."
+    assert view.chart_title(result) == "No question was answered"
+    assert view.headline_figure(result).data == ""
 
 
 def test_comments_are_escaped_in_the_page_html(con):
     form(con, "worcs", "a", date(2024, 1, 10), SCRIPT, Q1=4)
     form(con, "worcs", "b", date(2024, 1, 11), "Fish & chips <b>bold</b>", Q1=3)
-    html = evaluation_display.comments(ev.evaluations(con, "worcs", 2024)).data
+    html = view.comments(ev.evaluations(con, "worcs", 2024)).data
     assert "<li>&lt;script&gt;alert(1)&lt;/script&gt;</li>" in html
     assert "<li>Fish &amp; chips &lt;b&gt;bold&lt;/b&gt;</li>" in html
     assert "<script" not in html and "<b>" not in html
@@ -197,20 +197,20 @@ def test_comments_are_escaped_in_the_page_html(con):
 def test_tables_give_bases_percentages_and_intervals(con, internal_build):
     form(con, "worcs", "a", date(2024, 1, 10), Q1=4, Q7=2)
     form(con, "worcs", "b", date(2024, 1, 11), Q1=3)
-    national, local = (t.data for t in evaluation_display.rating_tables(ev.evaluations(con, "worcs", 2024)))
+    national, local = (t.data for t in view.rating_tables(ev.evaluations(con, "worcs", 2024)))
     row = (
         '<th scope="row">Q1 How easy was it to get in contact?</th><td>2</td><td>0%</td><td>0%</td>'
         "<td>50%</td><td>50%</td><td>9%\u00a0to\u00a091%</td>"
     )
     assert row in national
-    assert words.BASES in national
+    assert view.BASES in national
     assert "<caption>Additional questions: percentage of answers at each rating, 2024" in local
     assert "[x]" in national  # Q2-Q6 not answered: no percentages
 
 
 def test_zero_to_ten_table_has_a_column_for_seven_or_more(con):
     form(con, "bucks", "a", date(2021, 3, 1), Q1=8)
-    [table] = evaluation_display.rating_tables(ev.evaluations(con, "bucks", 2021))
+    [table] = view.rating_tables(ev.evaluations(con, "bucks", 2021))
     assert '<th scope="col">10</th><th scope="col">Rated 7 or more</th><th scope="col">95% interval</th>' in (
         table.data
     )
@@ -263,5 +263,5 @@ def test_sample_comments_are_escaped_in_the_published_list(sample_db):
     with db.connect(sample_db) as con:
         result = ev.evaluations(con, "worcs", 2024)
     assert f"{SCRIPT} [name] typed this into the form" in result.comments  # own name redacted at load
-    html = evaluation_display.comments(result).data
+    html = view.comments(result).data
     assert "&lt;script&gt;alert(1)&lt;/script&gt; [name] typed" in html and "<script" not in html

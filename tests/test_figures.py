@@ -12,7 +12,7 @@ from sendiass_lib.availability import has_data
 from sendiass_lib.ingest.build import kind_of
 from sendiass_lib.ingest.load import load_file
 from sendiass_lib.metrics import figures
-from sendiass_lib.narrative import figures as text
+from sendiass_lib.views import figures as view
 from tests.conftest import FIXTURES, write_extract
 
 PUBLISHED = yaml.safe_load((FIXTURES / "published_figures.yaml").read_text())
@@ -47,13 +47,15 @@ def test_by_year_table_has_the_selected_and_earlier_years_and_exact_totals(con):
     assert funding.rows["Label"].to_list() == ["Core", "Grant"]
     assert funding.value("Grant", "2019/20") is None
     assert funding.totals == {"2019/20": 100.0, "2020/21": 110.1}
-    assert text.headline(result) == "Funding in 2020/21 totalled £110.10, 10% more than in 2019/20 (£100)."
+    assert (
+        view.headline(result).data == "Funding in 2020/21 totalled £110.10, 10% more than in 2019/20 (£100)."
+    )
 
 
 def test_a_year_with_no_figure_of_a_table_does_not_show_it(con):
     figure(con, "bucks", 2019, "Funding", "Core", 100, unit="GBP")
     assert figures.figures(con, "bucks", 2020).tables == []
-    assert text.headline(figures.figures(con, "bucks", 2020)).startswith("No service figures are loaded")
+    assert view.headline(figures.figures(con, "bucks", 2020)).data.startswith("No service figures are loaded")
 
 
 def test_standards_met_and_counts_are_never_added_up(con):
@@ -63,7 +65,7 @@ def test_standards_met_and_counts_are_never_added_up(con):
     figure(con, "bucks", 2021, "Tribunals", "Mediations", 7, unit="count")
     result = figures.figures(con, "bucks", 2021)
     assert [t.totals for t in result.tables] == [{}, {}]
-    cells = text.cells(result.get("Standards"))
+    cells = view.cells(result.get("Standards"))
     assert cells["2021/22"].to_list() == ["6 of 8", "3 of 3"]
 
 
@@ -93,7 +95,7 @@ def test_grid_table_keeps_repeated_labels_in_line_order_and_adds_up_fte_only(con
     assert [staff.value("Adviser", "FTE", i) for i in (0, 1)] == [0.42, 0.23]
     assert staff.totals == {"FTE": 1.5}  # 0.85 + 0.42 + 0.23, exactly
     assert staff.not_totalled() == ["Experience"] and staff.as_at == date(2022, 3, 31)
-    assert text.cells(staff).row(-1) == ("Total", "1.50", "[x]")  # the page shows [z] there instead
+    assert view.cells(staff).row(-1) == ("Total", "1.50", "[x]")  # the page shows [z] there instead
 
 
 def test_joint_rows_name_the_services_that_share_them(con):
@@ -106,7 +108,7 @@ def test_joint_rows_name_the_services_that_share_them(con):
         "Joint": 0.95,
     }
     assert team.joint_rows == ["Manager"] and team.shared_with == ["Herefordshire"]
-    assert "shared with Herefordshire" in text.note(team)
+    assert "shared with Herefordshire" in view.note(team)
 
 
 def test_has_data_by_year_column(con):
@@ -245,15 +247,15 @@ def test_sample_page_sentences(sample_db):
     with db.connect(sample_db) as con:
         bucks = figures.figures(con, "bucks", 2021)
         worcs = figures.figures(con, "worcs", 2024)
-    assert text.headline(bucks) == (
+    assert view.headline(bucks).data == (
         "Funding in 2021/22 totalled £124,732, 28% less than in 2020/21 (£172,390). In-house staff team "
         "as at 31 Mar 2022: 2.74 FTE. Volunteer SEND IAS Adviser (VSA) team as at 31 Mar 2022: 6 people."
     )
-    assert text.headline(worcs) == (
+    assert view.headline(worcs).data == (
         "Team structure as at 31 Dec 2024: Worcestershire 6.70 FTE and Joint County Posts 1.90 FTE."
     )
-    (funding,) = text.money_tables(bucks)
-    assert text.chart_title(funding) == "Funding fell 28% in 2021/22, to £124,732"
+    (funding,) = view.money_tables(bucks)
+    assert view.chart_title(funding) == "Funding fell 28% in 2021/22, to £124,732"
 
 
 def test_years_and_numbers_parse_as_documented():

@@ -7,10 +7,11 @@ import polars as pl
 import pytest
 import yaml
 
-from sendiass_lib import db, formatting, tables
+from sendiass_lib import db, formatting
 from sendiass_lib.metrics import digital, training
-from sendiass_lib.narrative import digital as digital_text
-from sendiass_lib.narrative import training as training_text
+from sendiass_lib.views import digital as digital_view
+from sendiass_lib.views import training as training_view
+from sendiass_lib.views import youtube as youtube_view
 from tests.conftest import FIXTURES
 
 PUBLISHED = yaml.safe_load((FIXTURES / "published_training_digital.yaml").read_text())
@@ -99,14 +100,14 @@ def test_training_headline_says_sessions_attendance_bookings_and_answers(con, in
         form(con, "worcs", f"f{i}", date(2024, 2, 1), Q1=q1, Q2=q2)
     attendance = training.attendance(con, "worcs", 2024)
     evaluations = training.joint_evaluations(con, "worcs", 2024)
-    assert training_text.headline(attendance, evaluations) == (
+    assert training_view.headline(attendance, evaluations).data == (
         "Worcestershire SENDIASS ran 2 training sessions in 2024 with a total attendance of 35 "
         "(by audience: professional 30 and parent/carer 5). At the sessions that took bookings, 5 of the "
         "10 places booked were attended (50%). On the 4 evaluation forms returned (Worcestershire), 75% "
         "answered A lot or Some to Q1 (how much the session added to what attendees know) and 100% "
         "answered Excellent or Good to Q2 (overall rating of the session)."
     )
-    assert training_text.attendance_chart_title(attendance) == (
+    assert training_view.attendance_chart_title(attendance) == (
         "Professional, bespoke workshop sessions had most attendance: 30 of 35"
     )
 
@@ -115,10 +116,13 @@ def test_no_sessions_says_so(con):
     attendance = training.attendance(con, "worcs", 2024)
     evaluations = training.joint_evaluations(con, "worcs", 2024)
     assert attendance.sessions == 0 and attendance.booked is None
-    assert training_text.headline(attendance, evaluations) == (
+    assert training_view.headline(attendance, evaluations).data == (
         "No training sessions are loaded for Worcestershire SENDIASS in 2024."
     )
-    assert training_text.evaluations_intro(evaluations) == "No training evaluation forms are loaded for 2024."
+    assert (
+        training_view.evaluations_intro(evaluations).data
+        == "No training evaluation forms are loaded for 2024."
+    )
 
 
 # Training evaluations -----------------------------------------------------------------------------
@@ -142,7 +146,7 @@ def test_evaluation_shares_are_of_the_forms_answering_each_question_best_first(c
         ("little", 1, 0.25),
     ]
     assert q2.share("Excellent") == pytest.approx(2 / 3) and q2.share("Poor") == 0.0
-    assert "(1 left it blank)" in training_text.question_note(result, q2)
+    assert "(1 left it blank)" in training_view.question_note(result, q2)
 
 
 def test_joint_evaluations_pool_the_forms_of_services_sharing_joint_channels(con):
@@ -158,7 +162,7 @@ def test_joint_evaluations_pool_the_forms_of_services_sharing_joint_channels(con
         assert result.forms == {"herefs": 1, "worcs": 3}
         assert result.result("Q1").rows["Responses"].to_list() == [1, 1, 2, 0]
         assert result.result("Q2").share("Excellent") == 0.75
-    assert "(1 from Herefordshire and 3 from Worcestershire)" in training_text.evaluations_intro(result)
+    assert "(1 from Herefordshire and 3 from Worcestershire)" in training_view.evaluations_intro(result).data
 
 
 def test_forms_asking_other_questions_or_without_a_shared_channel_are_not_pooled(con):
@@ -207,7 +211,7 @@ def test_joint_rows_in_both_services_extracts_count_once_and_own_rows_stay_with_
     )
     assert instagram.total("Followers") is None  # a level: never added up
     assert digital.social_media(con, "herefs", 2024) == []
-    assert digital_text.channel_chart_title(instagram) == "Instagram followers rose every month, from 7 to 9"
+    assert digital_view.channel_chart_title(instagram) == "Instagram followers rose every month, from 7 to 9"
 
 
 def test_joint_figures_that_differ_between_extracts_take_the_latest_load_and_are_counted(con):
@@ -216,7 +220,7 @@ def test_joint_figures_that_differ_between_extracts_take_the_latest_load_and_are
     [site] = digital.website(con, "herefs", 2024)
     assert site.total("Visitors") == 120
     assert digital.conflicts(con, "herefs", 2024) == 1
-    assert "1 joint figure differs" in digital_text.sources("herefs", ("herefs", "worcs"), 1)
+    assert "1 joint figure differs" in digital_view.sources("herefs", ("herefs", "worcs"), 1).data
 
 
 def test_a_joint_channel_of_one_service_alone_is_just_joint(con):
@@ -232,16 +236,11 @@ def test_social_media_table_totals_flows_and_marks_levels_not_applicable(con):
     [facebook] = digital.social_media(con, "worcs", 2024)
     assert facebook.metrics == ["Followers", "Post Reach"]
     assert facebook.table().row(-1) == ("Total", None, 175)
-    html = tables.table(
-        facebook.table(),
-        caption=digital_text.channel_caption(facebook),
-        not_applicable={"Total": facebook.levels},
-        not_applicable_note=digital_text.level_note(facebook),
-    ).data
+    [html] = (t.data for t in digital_view.social_media_tables([facebook], "worcs", 2024))
     assert '<tr class="total"><th scope="row">Total</th><td>[z]</td><td>175</td></tr>' in html
     assert "[z] not applicable: Followers is a count at the end of each month" in html
     assert "<td>[x]</td>" in html  # April to December: no figure
-    assert digital_text.channel_chart_title(facebook) == "Facebook followers rose from 10 to 11"
+    assert digital_view.channel_chart_title(facebook) == "Facebook followers rose from 10 to 11"
 
 
 def test_youtube_views_in_the_year_are_the_january_totals_after_minus_before(con):
@@ -260,15 +259,12 @@ def test_youtube_views_in_the_year_are_the_january_totals_after_minus_before(con
     assert views.snapshots == [date(2023, 1, 1), date(2024, 1, 1), date(2025, 1, 1)]
     assert [views.views(v) for v in ("Old", "New", "Gap", "Gone")] == [20, 40, None, None]
     assert views.total == 60
-    assert views.table().columns == [
-        "Video",
-        "Total views, Jan 2023",
-        "Total views, Jan 2024",
-        "Total views, Jan 2025",
-        "Views in 2024",
-    ]
+    assert views.table().columns == ["Video", "Jan 2023", "Jan 2024", "Jan 2025", "views"]
     assert views.table().row(-1) == ("Total", 60, 85, 170, 60)
-    assert digital_text.video_chart_title(views) == "The most-watched video had 67% of the 60 views in 2024"
+    [html] = (t.data for t in youtube_view.video_tables([views], "worcs", 2024))
+    headings = ["Total views, Jan 2023", "Total views, Jan 2024", "Total views, Jan 2025", "Views in 2024"]
+    assert "".join(f'<th scope="col">{h}</th>' for h in headings) in html  # the page's headings
+    assert youtube_view.video_chart_title(views) == "The most-watched video had 67% of the 60 views in 2024"
     [last_year] = digital.youtube_views(con, "worcs", 2023)
     assert [last_year.views(v) for v in ("Old", "Gone", "New")] == [30, 5, None]
 
@@ -282,7 +278,7 @@ def test_mailing_list_compares_the_latest_figure_of_each_year(con):
     assert (listing.previous, listing.current) == ((date(2023, 12, 1), 800), (date(2024, 9, 1), 1000))
     assert listing.change == pytest.approx(0.25)
     assert listing.table().columns == ["Measure", "Dec 2023", "Sep 2024", "Change"]
-    assert digital_text.mailing_sentence(listing) == (
+    assert digital_view.mailing_sentence(listing) == (
         "The joint mailing list had 1,000 subscribers in Sep 2024, up 25% from 800 in Dec 2023."
     )
     assert digital.mailing_list(con, "worcs", 2025) == []
@@ -294,20 +290,22 @@ def test_digital_headline_one_sentence_per_channel(con):
         metric(con, service, date(2024, 2, 1), "Website", "Visitors", 300)
         metric(con, service, date(2023, 12, 1), "Mailing list", "Subscribers", 80)
         metric(con, service, date(2024, 12, 1), "Mailing list", "Subscribers", 100)
-    text = digital_text.headline(
+    text = digital_view.headline(
         "worcs",
         2024,
         digital.website(con, "worcs", 2024),
         digital.social_media(con, "worcs", 2024),
         digital.youtube_views(con, "worcs", 2024),
         digital.mailing_list(con, "worcs", 2024),
-    )
+    ).data
     assert text == (
         "The joint Herefordshire & Worcestershire website had 400 visitors in 2024; the busiest month was "
         "Feb 2024 (300). The joint Herefordshire & Worcestershire mailing list had 100 subscribers in "
         "Dec 2024, up 25% from 80 in Dec 2023."
     )
-    assert digital_text.headline("worcs", 2025, [], [], [], []) == "No digital figures are loaded for 2025."
+    assert (
+        digital_view.headline("worcs", 2025, [], [], [], []).data == "No digital figures are loaded for 2025."
+    )
 
 
 # The published tables, from the sample --------------------------------------------------------------
@@ -422,5 +420,5 @@ def test_attendance_not_recorded_is_not_counted_as_none_attending(con, internal)
     assert (result.booked, result.attended, result.attended_booked) == (23, None, None)
     total = result.summary_table().filter(pl.col("Audience and format") == "Total").row(0, named=True)
     assert (total["Booked"], total["Attended"]) == (23, None)
-    sentence = training_text.headline(result, training.joint_evaluations(con, "worcs", 2024))
+    sentence = training_view.headline(result, training.joint_evaluations(con, "worcs", 2024)).data
     assert "attendance was not recorded" in sentence and "0 of the" not in sentence

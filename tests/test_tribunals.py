@@ -9,7 +9,7 @@ import pytest
 from sendiass_lib import config, db
 from sendiass_lib.formatting import percent
 from sendiass_lib.metrics import involvements, tribunals
-from sendiass_lib.narrative import tribunals as text
+from sendiass_lib.views import tribunals as view
 
 
 def involvement(con, service, ident, opened):
@@ -50,7 +50,7 @@ def test_printed_24_tribunals_is_about_1_percent_of_2486_not_10_percent(con):
     assert (at_one_percent.tribunals_avoided, at_one_percent.at_least) == (24.86, 24)
     # The page says so beside the estimate.
     assert tribunals.printed("worcs", 2024) == 24
-    note = text.printed_note(found)
+    note = view.printed_note(found)
     assert "24 is 0.97% of the 2,486 new involvements (about 1%), not 10%, which would be 248.6" in note
 
 
@@ -83,22 +83,22 @@ def test_the_share_is_applied_exactly_and_rounded_down_only_for_display(con):
     assert (found.tribunals_avoided, found.at_least, found.cost_avoided) == (29, 29, 246_500)
     found = tribunals.avoidance_estimate(con, "worcs", 2024, share=0.125, cost_per_tribunal=8500)
     assert (found.tribunals_avoided, found.at_least, found.cost_avoided) == (12.5, 12, 106_250)
-    assert found.share_label == "12.5%"
+    assert view.share_label(found) == "12.5%"
 
 
 def test_the_method_states_every_assumption_and_its_source(con):
     involvements_in_2024(con, "herefs", 3)
     found = tribunals.avoidance_estimate(con, "herefs", 2024)
     assert (found.tribunals_avoided, found.at_least) == (pytest.approx(0.3), 0)
-    method = found.method
+    method = view.method(found)
     assert "new involvements opened in 2024 x the share assumed to avoid a tribunal" in method
     assert "10% of new involvements would otherwise have gone to a SEND tribunal" in method
     assert "one tribunal costs £8,500" in method
     assert "rounded down" in method and "not measured" in method
     assert "Source of the share and cost: H&W SENDIASS Team Report 2024" in method
     given = tribunals.avoidance_estimate(con, "herefs", 2024, share=0.05)
-    assert "5% of new involvements" in given.method
-    assert "the share given when the estimate was run; the cost: H&W SENDIASS" in given.method
+    assert "5% of new involvements" in view.method(given)
+    assert "the share given when the estimate was run; the cost: H&W SENDIASS" in view.method(given)
 
 
 def test_a_year_in_progress_is_counted_up_to_the_end_of_the_data(con):
@@ -106,17 +106,17 @@ def test_a_year_in_progress_is_counted_up_to_the_end_of_the_data(con):
     involvement(con, "worcs", "b", date(2025, 6, 3))
     found = tribunals.avoidance_estimate(con, "worcs", 2025, share=0.5, cost_per_tribunal=100)
     assert (found.involvements, found.tribunals_avoided, found.through) == (2, 1.0, date(2025, 6, 30))
-    assert "opened in 2025 up to 30 Jun 2025 (the data end there)" in found.method
+    assert "opened in 2025 up to 30 Jun 2025 (the data end there)" in view.method(found)
 
 
 def test_a_year_without_involvement_data_has_no_figures(con):
     involvement(con, "worcs", "a", date(2023, 5, 1))
     found = tribunals.avoidance_estimate(con, "worcs", 2024)
     assert (found.involvements, found.tribunals_avoided, found.cost_avoided, found.at_least) == (None,) * 4
-    assert text.sentence(found).startswith(
+    assert view.sentence(found).startswith(
         "No involvement data is loaded for Worcestershire SENDIASS in 2024"
     )
-    assert text.published(found).data["2024"].to_list()[2] == "[x]"
+    assert view.published(found).data["2024"].to_list()[2] == "[x]"
 
 
 # Parameters --------------------------------------------------------------------------------------
@@ -134,7 +134,7 @@ def test_a_service_without_the_setting_has_no_estimate_unless_both_figures_are_g
     assert tribunals.avoidance_estimate(con, "bucks", 2021) is None
     found = tribunals.avoidance_estimate(con, "bucks", 2021, share=0.5, cost_per_tribunal=10)
     assert (found.tribunals_avoided, found.cost_avoided) == (0.5, 5)
-    assert "Source of the share and cost: given when the estimate was run." in found.method
+    assert "Source of the share and cost: given when the estimate was run." in view.method(found)
     with pytest.raises(ValueError, match=r"no cost_per_tribunal .* cost_per_tribunal_gbp in bucks.yaml"):
         tribunals.avoidance_estimate(con, "bucks", 2021, share=0.5)
 
@@ -176,7 +176,7 @@ def test_implied_share_needs_involvements():
 
 def test_the_table_gives_inputs_and_result_and_rounds_tribunals_down(con):
     involvements_in_2024(con, "worcs", 2486)
-    shown = text.published(tribunals.avoidance_estimate(con, "worcs", 2024))
+    shown = view.published(tribunals.avoidance_estimate(con, "worcs", 2024))
     assert shown.hidden == {}
     assert dict(shown.data.iter_rows()) == {
         "New involvements": "2,486",
@@ -186,9 +186,9 @@ def test_the_table_gives_inputs_and_result_and_rounds_tribunals_down(con):
         "Cost avoided": "£2,113,100",
     }
     found = tribunals.avoidance_estimate(con, "worcs", 2024)
-    assert "2,486 x 10% = 248.6, rounded down to 248" in text.note(found)
-    assert "Cost avoided: 248.6 x £8,500, from the unrounded number" in text.note(found)
-    sentence = text.sentence(found)
+    assert "2,486 x 10% = 248.6, rounded down to 248" in view.note(found)
+    assert "Cost avoided: 248.6 x £8,500, from the unrounded number" in view.note(found)
+    sentence = view.sentence(found)
     assert "avoided at least 248 SEND tribunals, and £2,113,100 of tribunal costs" in sentence
     assert "Method and assumptions: Tribunals avoided = new involvements" in sentence
 
@@ -196,22 +196,22 @@ def test_the_table_gives_inputs_and_result_and_rounds_tribunals_down(con):
 def test_a_small_count_of_involvements_hides_the_figures_made_from_it(con):
     involvements_in_2024(con, "worcs", 3)
     found = tribunals.avoidance_estimate(con, "worcs", 2024)
-    shown = text.published(found)
+    shown = view.published(found)
     hidden = ["New involvements", "Tribunals avoided (at least)", "Cost avoided"]
     assert shown.hidden == {label: ["2024"] for label in hidden}
     assert dict(shown.data.iter_rows())["Cost per tribunal (assumed)"] == "£8,500"
     assert all(dict(shown.data.iter_rows())[label] is None for label in hidden)
-    sentence = text.sentence(found)
+    sentence = view.sentence(found)
     assert (
         "recorded [c] new involvements in 2024: no estimate is published from a suppressed count" in sentence
     )
     assert "0.3" not in sentence and "£2,550" not in sentence and "printed report" not in sentence
-    assert "3 x 10%" not in text.note(found)
+    assert "3 x 10%" not in view.note(found)
 
 
 def test_a_small_count_is_shown_in_an_internal_build(con, internal):
     involvements_in_2024(con, "worcs", 3)
-    shown = text.published(tribunals.avoidance_estimate(con, "worcs", 2024))
+    shown = view.published(tribunals.avoidance_estimate(con, "worcs", 2024))
     assert shown.hidden == {} and dict(shown.data.iter_rows())["New involvements"] == "3"
 
 
@@ -241,5 +241,5 @@ def test_sample_reproduces_the_printed_estimate_and_shows_it_is_1_percent_not_10
         assert tribunals.printed(found.service.slug, 2024) == printed
         assert percent(tribunals.implied_share(printed, found.involvements)) == "1%"
     assert (24 * worcs.cost_per_tribunal, 4 * herefs.cost_per_tribunal) == (204_000, 34_000)
-    assert "24 is 0.97% of the 2,486 new involvements (about 1%), not 10%" in text.printed_note(worcs)
-    assert "4 is 0.95% of the 423 new involvements (about 1%), not 10%" in text.printed_note(herefs)
+    assert "24 is 0.97% of the 2,486 new involvements (about 1%), not 10%" in view.printed_note(worcs)
+    assert "4 is 0.95% of the 423 new involvements (about 1%), not 10%" in view.printed_note(herefs)

@@ -220,15 +220,8 @@ class VideoViews:
     start: date  # the snapshot month at the start of the year (Jan 2024)
     end: date  # the snapshot month after the year (Jan 2025)
     snapshots: list[date]  # the snapshot months shown: from two years before the start to the end
-    videos: pl.DataFrame  # Video, one Int64 column per snapshot (snapshot_column), views (the year's)
-
-    @property
-    def views_column(self) -> str:
-        return f"Views in {self.period.label}"
-
-    @staticmethod
-    def snapshot_column(month: date) -> str:
-        return f"Total views, {month_label(month)}"
+    # Video, one Int64 column of total views per snapshot month (named by month_label), views (the year's)
+    videos: pl.DataFrame
 
     @property
     def total(self) -> int | None:
@@ -242,8 +235,8 @@ class VideoViews:
         return found["views"].item() if found.height else None
 
     def table(self) -> pl.DataFrame:
-        """For display: Video, the cumulative totals, the year's views, and a Total row."""
-        frame = self.videos.rename({"views": self.views_column})
+        """Video, the total views at each snapshot month, the year's views, and a Total row."""
+        frame = self.videos
         sums = {c: (int(frame[c].sum()) if frame[c].drop_nulls().len() else None) for c in frame.columns[1:]}
         return pl.concat([frame, pl.DataFrame([{VIDEO: TOTAL, **sums}], schema=frame.schema)])
 
@@ -292,11 +285,11 @@ def youtube_views(
             if at_start is None and not any(m < start for m in figures):
                 at_start = 0  # first recorded after the year began: published during it
             views = at_end - at_start if at_end is not None and at_start is not None else None
-            snapshots = {VideoViews.snapshot_column(m): figures.get(m) for m in shown}
+            snapshots = {month_label(m): figures.get(m) for m in shown}
             videos.append({VIDEO: video, **snapshots, "views": views})
         schema = {
             VIDEO: pl.String,
-            **{VideoViews.snapshot_column(m): pl.Int64 for m in shown},
+            **{month_label(m): pl.Int64 for m in shown},
             "views": pl.Int64,
         }
         frame = pl.DataFrame(videos, schema=schema)

@@ -253,7 +253,7 @@ class Evaluations:
 
     def protected(self, result: QuestionResult) -> disclosure.Shown:
         """One question's table (Answer, Responses, Share) as it may be published: as for the
-        service's own evaluations (evaluation_display), answers on anonymous forms are not counts
+        service's own evaluations (metrics.evaluations), answers on anonymous forms are not counts
         of clients, so the rule's minimum base applies: no share on a question answered by fewer."""
         rule = self.rule
         shown, hidden = result.table(), {}

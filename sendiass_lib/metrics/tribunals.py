@@ -23,7 +23,7 @@ import yaml
 
 from .. import config
 from ..config import Service
-from ..periods import Period, day_label
+from ..periods import Period
 from . import involvements
 from .differences import DIFFERENCES_FILE
 
@@ -42,18 +42,15 @@ class TribunalEstimate:
     cost_per_tribunal: float  # assumed cost of one tribunal, GBP
     tribunals_avoided: float | None  # involvements x share, unrounded
     cost_avoided: float | None  # tribunals_avoided (unrounded) x cost_per_tribunal, GBP
-    method: str  # the method and its assumptions, in words
+    source: str | None  # where the service file says its share and cost come from
+    share_given: bool = False  # the caller gave the share, instead of the service file's
+    cost_given: bool = False  # the caller gave the cost, instead of the service file's
     through: date | None = None  # the last day of data, when the year runs past it
 
     @property
     def at_least(self) -> int | None:
         """Tribunals avoided rounded down to whole tribunals: the estimate is a minimum."""
         return None if self.tribunals_avoided is None else math.floor(self.tribunals_avoided)
-
-    @property
-    def share_label(self) -> str:
-        """The assumed share as a percentage, as given: '10%', '12.5%'."""
-        return _percent(self.share)
 
 
 def avoidance_estimate(
@@ -71,7 +68,7 @@ def avoidance_estimate(
     if not setting and share is None and cost_per_tribunal is None:
         return None
     where = f"{svc.slug}.yaml tribunal_estimate"
-    source = _source(setting.get("source"), share is not None, cost_per_tribunal is not None)
+    share_given, cost_given = share is not None, cost_per_tribunal is not None
     share = _checked_share(*_given_or_set(share, "share", setting, SHARE_KEY, where))
     cost = _checked_cost(*_given_or_set(cost_per_tribunal, "cost_per_tribunal", setting, COST_KEY, where))
 
@@ -86,7 +83,9 @@ def avoidance_estimate(
         cost_per_tribunal=cost,
         tribunals_avoided=None if exact is None else float(exact),
         cost_avoided=None if exact is None else float(exact * Decimal(str(cost))),
-        method=_method(new.selected, share, cost, source, through),
+        source=setting.get("source"),
+        share_given=share_given,
+        cost_given=cost_given,
         through=through,
     )
 
@@ -118,16 +117,6 @@ def _given_or_set(given, name: str, setting: dict, key: str, where: str) -> tupl
     return setting[key], f"{where}: {key}"
 
 
-def _source(configured: str | None, share_given: bool, cost_given: bool) -> str | None:
-    """Where the share and cost come from: the service file's source, the caller, or both."""
-    if share_given and cost_given:
-        return "given when the estimate was run"
-    if share_given or cost_given:
-        given, other = ("share", "cost") if share_given else ("cost", "share")
-        return f"the {given} given when the estimate was run; the {other}: {configured or 'the service file'}"
-    return configured
-
-
 def _checked_share(value, where: str) -> float:
     """The share as a fraction in (0, 1], or a ValueError naming the valid range."""
     if not _is_number(value) or not 0 < value <= 1:
@@ -144,26 +133,3 @@ def _checked_cost(value, where: str) -> float:
 
 def _is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _method(period: Period, share: float, cost: float, source: str | None, through: date | None) -> str:
-    """The method and its assumptions, for the page to print."""
-    so_far = f" up to {day_label(through)} (the data end there)" if through else ""
-    text = (
-        f"Tribunals avoided = new involvements opened in {period.label}{so_far} x the share assumed to "
-        "avoid a tribunal; cost avoided = tribunals avoided x the cost of one tribunal, from the "
-        "unrounded number of tribunals, which is shown rounded down since the estimate is a minimum. "
-        f"Assumptions, not measured: {_percent(share)} of new involvements would otherwise have gone to "
-        f"a SEND tribunal; one tribunal costs {_gbp(cost)}; every new involvement counts once, whatever "
-        "it was about. The records do not say which involvements avoided a tribunal."
-    )
-    return f"{text} Source of the share and cost: {source}." if source else text
-
-
-def _percent(share: float) -> str:
-    """0.1 -> '10%', 0.125 -> '12.5%': the share as given (to two decimals of a percent)."""
-    return f"{(Decimal(str(share)) * 100).quantize(Decimal('0.01')).normalize():f}%"
-
-
-def _gbp(value: float) -> str:
-    return f"£{value:,.0f}" if float(value).is_integer() else f"£{value:,.2f}"
