@@ -11,7 +11,6 @@ import re
 from html import escape
 
 import altair as alt
-import polars as pl
 import vl_convert
 from IPython.display import HTML
 
@@ -196,46 +195,3 @@ def dots_with_interval(
         title=alt.Title(title, subtitle=subtitle),
         padding=LABEL_ROOM,
     )
-
-
-def mix_figure(mix) -> HTML:
-    """A label mix (metrics.mixes.LabelMix) as a bar chart figure of the labels with any involvements."""
-    from . import narrative
-
-    # Only what the disclosure rule lets the table show is drawn: a bar would give a [c] back.
-    shown = mix.protected().data.rows.filter(pl.col("Share") > 0)
-    if shown.is_empty() or mix.empty_text:
-        return HTML("")
-    chart = bars_by_label(
-        shown,
-        label="Label",
-        value="Share",
-        x_title=f"Share of {mix.field.noun} recorded",
-        title=narrative.mix_chart_title(mix),
-        subtitle=f"{mix.field.title}, {mix.period.label}, {mix.service.name}",
-    )
-    name = f"{mix.field.name}-{mix.period.start:%Y%m%d}"
-    return figure(chart, name, narrative.mix_chart_description(mix))
-
-
-def theme_figure(trend, lines: int = 4) -> HTML:
-    """The largest themes' shares of reasons over the years (metrics.mixes.ThemeTrend) as a line
-    chart, drawn from the figures the disclosure rule lets the table show."""
-    from . import narrative
-
-    shown = trend.protected().data.head(lines)
-    long = shown.unpivot(index="Theme", variable_name="year", value_name="share").drop_nulls("share")
-    if long.is_empty():
-        return HTML("")
-    chart = line_by_series(
-        long,
-        x="year",
-        y="share",
-        series="Theme",
-        x_title="Year",
-        y_title="Share of reasons",
-        title=narrative.theme_trend_title(trend),
-        subtitle=f"Share of reasons recorded, {shown.height} largest themes",
-        y_format="%",
-    )
-    return figure(chart, "reasons-themes", narrative.theme_trend_description(trend, shown.height))

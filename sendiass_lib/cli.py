@@ -353,9 +353,10 @@ def _report(args) -> int:
         print(f"sendiass: failed {failure}", file=sys.stderr)
     from . import db
     from .metrics import quality
+    from .views import quality as quality_view
 
     with db.connect(args.db) as con:
-        _print_warnings(quality.warnings(con, args.service, args.year))
+        _print_warnings(quality_view.warning_lines(quality.warnings(con, args.service, args.year)))
     print(
         f"{len(result.built)} built, {len(result.up_to_date)} up to date, "
         f"{len(result.failures)} failed in {time.perf_counter() - started:.1f} s; "

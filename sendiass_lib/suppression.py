@@ -135,7 +135,7 @@ def _publication(con, service: str, year: int, rule: disclosure.Rule):
             else [mixes.levels(con, service, year)]
         )
         for mix in found:
-            if mix.empty_text:
+            if mix.empty:
                 continue
             table = mix_key(name, mix.period.start)
             shown = mix.protected()

@@ -85,22 +85,6 @@ def published_table(shown, caption: str, rename: dict[str, str] | None = None, *
     return table(frame, caption, suppressed=hidden, suppressed_note=shown.rule.note, **kwargs)
 
 
-def mix_table(mix) -> HTML:
-    """A label mix (metrics.mixes.LabelMix) as a table: label, involvements, share; its base below.
-    Small counts are suppressed by the service's disclosure rule, and their shares with them. A
-    column the extract does not have, or has blank all year, gets a sentence, not a table of zeros."""
-    if mix.empty_text:
-        return HTML(f"<p>{escape(mix.empty_text)}</p>")
-    shown = mix.protected()
-    return published_table(
-        shown._replace(data=shown.data.table()),
-        rename={"Share": "Percentage"},
-        caption=f"{mix.field.title}, {mix.period.label}, {mix.service.name}",
-        formats={"Percentage": lambda x: formatting.percent(x, 1)},
-        note=shown.data.base_note(),
-    )
-
-
 def text_list(items: list[str] | tuple[str, ...], label: str) -> HTML:
     """Free text as a list, every item HTML-escaped: markup in the data shows as text, never runs."""
     if not items:

@@ -4,10 +4,12 @@ from datetime import date
 
 import polars as pl
 
-from sendiass_lib import charts, config, disclosure, narrative, tables
+from sendiass_lib import config, disclosure, tables
 from sendiass_lib.disclosure import Rule
 from sendiass_lib.metrics import headline, involvements, mixes, training
-from sendiass_lib.narrative import headline as headline_text
+from sendiass_lib.views import headline as headline_view
+from sendiass_lib.views import involvements as involvements_view
+from sendiass_lib.views import mixes as mixes_view
 from sendiass_lib.views import training as training_view
 
 
@@ -110,12 +112,12 @@ def test_a_reason_cited_3_times_is_c_in_the_table_absent_from_the_chart_and_the_
         "Tribunal": ["Involvements", "Share", "Share of involvements"],
         "Transport": ["Involvements", "Share", "Share of involvements"],
     }
-    html = tables.mix_table(mix).data
+    html = mixes_view.table(mix).data
     assert html.count("<td>[c]</td>") == 4 and "<td>3</td>" not in html and "<td>6.7%</td>" not in html
-    figure = charts.mix_figure(mix).data
+    figure = mixes_view.figure(mix).data
     assert "EHCP" in figure and "Tribunal" not in figure and "Transport" not in figure
     assert "Not drawn: 25 of the listed reasons with none and 2 shown as [c] in the table" in figure
-    assert narrative.mix_headline([mix]) == "Reasons for contact, 2023: the most common was EHCP (67%)."
+    assert mixes_view.headline([mix]).data == "Reasons for contact, 2023: the most common was EHCP (67%)."
 
 
 def test_a_few_involvements_with_no_label_are_a_hidden_row_and_percentages_are_of_all(con):
@@ -130,7 +132,7 @@ def test_a_few_involvements_with_no_label_are_a_hidden_row_and_percentages_are_o
     assert shown.data.base == 40  # as published: of all
     assert shown.hidden == {"Not recorded": ["Involvements", "Share", "Share of involvements"],
                             "meeting": ["Involvements", "Share", "Share of involvements"]}  # fmt: skip
-    note = shown.data.base_note()
+    note = mixes_view.base_note(shown.data)
     assert note.startswith("Percentages are of the 40 involvements opened in 2023, those with none recorded")
     assert "37" not in note and "3 " not in note and "fewer" not in note.lower()
 
@@ -142,8 +144,8 @@ def test_no_percentage_on_a_base_under_10_and_the_sentence_says_why(con):
     shown = mix.protected()
     assert shown.data.rows["Share"].drop_nulls().is_empty()
     assert shown.hidden["EHCP"] == ["Share", "Share of involvements"]  # the count of 9 is shown
-    assert charts.mix_figure(mix).data == ""
-    assert narrative.mix_headline([mix]) == (
+    assert mixes_view.figure(mix).data == ""
+    assert mixes_view.headline([mix]).data == (
         "Reasons for contact, 2023: 9 reasons recorded, too few to give percentages."
     )
 
@@ -162,7 +164,7 @@ def test_a_month_of_3_involvements_is_c_with_its_change_and_is_not_drawn(con):
     assert shown.data.filter(pl.col("Month") == "Total")["2024"].item() == 223  # 223 - [c] - [c]
     drawn = result.long().filter(pl.col("period") == "2024")["month"].to_list()
     assert "August" not in drawn and "January" not in drawn and len(drawn) == 10
-    text = narrative.involvements_chart_description(result)
+    text = involvements_view.chart_description(result)
     assert "(3)" not in text and "2 months with too few to publish ([c]) are not drawn" in text
 
 
@@ -170,7 +172,7 @@ def test_a_year_of_fewer_than_5_involvements_reads_c_in_the_sentence_too(con):
     for i in range(3):
         involvement(con, f"i{i}", date(2024, 5, 1))
     result = involvements.monthly(con, "worcs", 2024)
-    assert narrative.involvements_headline(result).startswith(
+    assert involvements_view.headline(result).data.startswith(
         "Worcestershire SENDIASS recorded [c] new involvements in 2024"
     )
     assert result.protected().hidden == {"May": ["2024"], "Total": ["2024"]}
@@ -183,7 +185,7 @@ def test_a_theme_with_2_reasons_is_c_and_so_is_the_next_smallest(con):
     trend = mixes.theme_trend(con, "worcs", "reasons", 2023, years=1)
     shown = trend.protected()
     assert shown.hidden == {"Disagreements and appeals": ["2023"], "Transport": ["2023"]}
-    figure = charts.theme_figure(trend).data
+    figure = mixes_view.theme_figure(trend).data
     assert "Transport: [c] in 2023" in figure
 
 
@@ -194,7 +196,7 @@ def test_key_figures_hide_a_small_response_base_and_say_so(con):
     figures = headline.key_figures(con, "worcs", 2024)
     shown = figures.protected()
     assert shown.hidden == {headline.RESPONDED: ["2024"]}  # 6 with a response recorded: under 10
-    assert headline_text.response_sentence(figures) == (
+    assert headline_view.response_sentence(figures) == (
         "Too few first responses are recorded this year to give a percentage."
     )
 

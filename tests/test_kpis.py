@@ -3,12 +3,13 @@ contacts) on small data worked out by hand. First responses over Christmas and E
 tests/test_workdays.py and tests/test_headline_quality.py."""
 
 from datetime import date
+from html import unescape
 
 import pytest
 
 from sendiass_lib.metrics import headline, kpis
-from sendiass_lib.narrative import headline as headline_text
 from sendiass_lib.periods import Period
+from sendiass_lib.views import headline as headline_view
 
 WORCS_2024 = Period(date(2024, 1, 1), date(2024, 12, 31), "2024")
 
@@ -32,7 +33,8 @@ def shown(figures, measure, period=None):
     period = period or figures.selected.label
     if period in figures.protected().hidden.get(measure, []):
         return "[c]"
-    return figures.display().filter(figures.display()[headline.MEASURE] == measure)[period].item()
+    cells = headline_view.cells(figures)
+    return cells.filter(cells[headline.MEASURE] == measure)[period].item()
 
 
 def test_median_days_to_close_is_of_the_years_involvements_closed_so_far(con, internal):
@@ -44,7 +46,7 @@ def test_median_days_to_close_is_of_the_years_involvements_closed_so_far(con, in
     assert kpis.median_days_to_close(con, "worcs", WORCS_2024) == (20, 3)
     figures = headline.key_figures(con, "worcs", 2024)
     assert figures.value(headline.MEDIAN_DAYS) == 20
-    assert "of the year's involvements closed so far" in figures.note
+    assert "of the year's involvements closed so far" in unescape(headline_view.table(figures).data)
 
 
 def test_a_median_of_half_a_day_reads_as_the_whole_day_above(con, internal):
@@ -53,7 +55,7 @@ def test_a_median_of_half_a_day_reads_as_the_whole_day_above(con, internal):
     figures = headline.key_figures(con, "worcs", 2024)
     assert figures.value(headline.MEDIAN_DAYS) == 3.5
     assert shown(figures, headline.MEDIAN_DAYS) == "4"
-    assert "were open for a median of 4 days." in headline_text.caseload_sentence(figures)
+    assert "were open for a median of 4 days." in headline_view.caseload_sentence(figures)
 
 
 def test_a_year_with_no_closures_has_no_median(con):
@@ -62,7 +64,7 @@ def test_a_year_with_no_closures_has_no_median(con):
     figures = headline.key_figures(con, "worcs", 2024)
     assert kpis.median_days_to_close(con, "worcs", WORCS_2024) == (None, 0)
     assert shown(figures, headline.MEDIAN_DAYS) == "[x]"  # not available, not suppressed
-    assert headline_text.caseload_sentence(figures) == "12 cases were open on 31 Dec 2024."
+    assert headline_view.caseload_sentence(figures) == "12 cases were open on 31 Dec 2024."
 
 
 def test_open_caseload_counts_cases_opened_by_year_end_and_not_yet_closed(con, internal):
@@ -75,7 +77,7 @@ def test_open_caseload_counts_cases_opened_by_year_end_and_not_yet_closed(con, i
     assert kpis.open_caseload(con, "worcs", WORCS_2024) == 3
     figures = headline.key_figures(con, "worcs", 2024)
     assert figures.value(headline.OPEN) == 3
-    assert headline_text.caseload_sentence(figures).startswith("3 cases were open on 31 Dec 2024; ")
+    assert headline_view.caseload_sentence(figures).startswith("3 cases were open on 31 Dec 2024; ")
 
 
 def test_open_cases_per_fte_only_in_years_the_service_file_gives_staffing(con, internal):
@@ -114,7 +116,8 @@ def test_repeat_contacts_are_a_clients_later_involvements_in_the_same_year(con, 
     assert figures.value(headline.NEW) == 8
     assert figures.value(headline.REPEATS) == 2
     assert figures.value(headline.REPEAT_SHARE) == pytest.approx(2 / 6)
-    assert "the share is of the involvements with a client recorded" in figures.note
+    table = unescape(headline_view.table(figures).data)
+    assert "the share is of the involvements with a client recorded" in table
 
 
 def test_a_small_open_caseload_is_suppressed_with_its_per_fte_figure(con):
@@ -128,7 +131,7 @@ def test_a_small_open_caseload_is_suppressed_with_its_per_fte_figure(con):
     assert hidden == {headline.OPEN: ["2021/22"], headline.OPEN_PER_FTE: ["2021/22"]}
     assert shown(figures, headline.MEDIAN_DAYS) == "36"  # 10 closed: enough for a median
     assert shown(figures, headline.REPEATS) == "0"  # zero is shown
-    assert headline_text.caseload_sentence(figures) == (
+    assert headline_view.caseload_sentence(figures) == (
         "The year's involvements closed so far were open for a median of 36 days."
     )
 
@@ -165,4 +168,4 @@ def test_the_median_is_hidden_when_fewer_than_ten_involvements_closed(con):
     figures = headline.key_figures(con, "worcs", 2024)
     assert figures.value(headline.MEDIAN_DAYS) == 9
     assert shown(figures, headline.MEDIAN_DAYS) == "[c]"
-    assert "median" not in headline_text.caseload_sentence(figures)
+    assert "median" not in headline_view.caseload_sentence(figures)

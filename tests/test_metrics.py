@@ -4,10 +4,11 @@ from datetime import date
 
 import pytest
 
-from sendiass_lib import config, narrative
+from sendiass_lib import config
 from sendiass_lib.availability import years_with_data
 from sendiass_lib.metrics import involvements
 from sendiass_lib.metrics.involvements import MONTH, TOTAL
+from sendiass_lib.views import involvements as involvements_view
 
 
 def insert(con, service, days):
@@ -72,7 +73,7 @@ def test_partial_year_shows_later_months_as_not_available_and_compares_same_days
     assert result.partial and result.data_through == date(2024, 3, 31)
     assert (result.current, result.previous) == (3, 3)
     assert "Change 2023 to 2024" not in result.table().columns  # a whole-year change would mislead
-    assert narrative.involvements_headline(result) == (
+    assert involvements_view.headline(result).data == (
         "Worcestershire SENDIASS recorded 3 new involvements in 2024 up to 31 Mar 2024, "
         "about the same as in 2023 over the same days (3)."
     )
@@ -94,7 +95,7 @@ def test_first_year_of_data_has_no_change(con, internal):
     result = involvements.monthly(con, "herefs", 2022)
     assert result.change is None and result.previous is None
     assert result.table().columns == [MONTH, "2022"]
-    assert narrative.involvements_headline(result) == (
+    assert involvements_view.headline(result).data == (
         "Herefordshire SENDIASS recorded 2 new involvements in 2022. "
         "No data is loaded for 2021, so there is no change to show."
     )
@@ -145,4 +146,4 @@ def test_chart_title_states_the_finding(con, change, title):
     days = [date(2023, 1, 3)] * before + [date(2023, 12, 29)] + [date(2024, 1, 3)] * now
     days += [date(2024, 12, 30)]
     insert(con, "worcs", days)
-    assert narrative.involvements_chart_title(involvements.monthly(con, "worcs", 2024)) == title
+    assert involvements_view.chart_title(involvements.monthly(con, "worcs", 2024)) == title

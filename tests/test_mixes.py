@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from sendiass_lib import narrative
 from sendiass_lib.metrics import mixes
+from sendiass_lib.views import mixes as mixes_view
 
 
 def involvement(con, ident, opened, level=None, **labels):
@@ -39,7 +39,7 @@ def test_several_reasons_count_once_each_and_shares_are_of_reasons_recorded(con,
     assert shares(mix, mixes.SHARE_OF_INVOLVEMENTS) == {"EHCP": 0.5, "Transport": 0.25, "Tribunal": 0.25}
     assert mix.share("Bullying") == 0.0  # listed with none: the table shows every reason of the list
     assert mix.rows.height == 28  # the list in force until March 2024
-    note = mix.base_note()
+    note = mixes_view.base_note(mix)
     assert "4 reasons recorded for the 4 involvements opened in 2023" in note
     assert "1 (25%) had none recorded" in note
 
@@ -62,7 +62,7 @@ def test_single_label_shares_are_of_those_recorded_and_blanks_are_reported_apart
     [mix] = mixes.mixes(con, "worcs", "contact_method", 2024)
     assert shares(mix) == {"email in": pytest.approx(1 / 3), "telephone call in": pytest.approx(2 / 3)}
     assert mix.base == 3 and mix.not_recorded == 1
-    assert mix.base_note().endswith("with one recorded. 1 (25%) had none recorded.")
+    assert mixes_view.base_note(mix).endswith("with one recorded. 1 (25%) had none recorded.")
 
 
 def test_unmapped_labels_are_listed_after_the_taxonomy_not_dropped(con):
@@ -89,7 +89,7 @@ def test_unknown_label_column_names_the_valid_ones(con):
 def test_headline_names_the_three_most_common(con, internal):
     for i, reason in enumerate(["EHCP"] * 3 + ["Transport"] * 2 + ["Tribunal", "Legal"]):
         involvement(con, f"i{i}", date(2023, 3, 1), reasons=[reason])
-    text = narrative.mix_headline(mixes.mixes(con, "worcs", "reasons", 2023))
+    text = mixes_view.headline(mixes.mixes(con, "worcs", "reasons", 2023)).data
     assert text == (
         "Reasons for contact, 2023: the most common were EHCP (43%), Transport (29%) and Legal (14%)."
     )

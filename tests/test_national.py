@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sendiass_lib import tables
 from sendiass_lib.metrics import national
-from sendiass_lib.narrative import national as text
+from sendiass_lib.views import national as text
 from tests.test_mixes import involvement
 
 SHIPPED = yaml.safe_load(national.ENGLAND_FILE.read_text(encoding="utf-8"))
@@ -154,7 +153,7 @@ def test_labels_are_counted_by_code_and_compared_with_england(con, internal, tmp
     assert found["SLCN"][national.DIFFERENCE] == pytest.approx(0.125 - 0.4)
     assert comparison.rows[national.SERVICE].sum() == pytest.approx(1)
     assert comparison.rows[national.NEED][-1] == national.UNMAPPED_NEED  # after England's needs
-    assert text.headline(comparison).startswith(
+    assert text.headline(comparison).data.startswith(
         "Counted by DfE primary need, Worcestershire SENDIASS's SEN types in 2024 were most above England "
         "in SEMH (37.5% against 30.0%) and most below in SLCN (12.5% against 40.0%)"
     )
@@ -168,7 +167,7 @@ def test_without_a_breakdown_the_service_side_is_shown_and_england_is_not_availa
     assert comparison.table().columns == [national.NEED, national.SERVICE, national.LABELS]
     assert comparison.rows[national.ENGLAND].null_count() == comparison.rows.height
     assert rows(comparison)["ASD"][national.SERVICE] == 0.5
-    words = text.headline(comparison)
+    words = text.headline(comparison).data
     assert "most often SEMH (50%) and ASD (50%)" in words  # a tie keeps the DfE order
     assert "not in the workbench's reference figures, so no comparison by need is made" in words
     assert "1,673,205 pupils in schools in England had special educational needs" in words
@@ -186,7 +185,7 @@ def test_the_shipped_comparison_sets_the_service_beside_england_by_need(con, int
         national.NEED, national.SERVICE, national.ENGLAND, national.DIFFERENCE, national.LABELS,
     ]  # fmt: skip
     assert found["ASD"][national.DIFFERENCE] == pytest.approx(0.5 - 236_650 / 1_540_160)
-    assert text.headline(comparison) == (
+    assert text.headline(comparison).data == (
         "Counted by DfE primary need, Worcestershire SENDIASS's SEN types in 2024 were most above England "
         "in ASD (50.0% against 15.4%) and most below in SLCN (0.0% against 24.0%): percentages of SEN "
         "types recorded, against percentages of England's pupils with SEN in state-funded schools in "
@@ -201,7 +200,7 @@ def test_the_page_says_what_englands_shares_are_of_and_prints_every_caveat(con, 
     note = text.table_note(comparison)
     assert "England percentages are of the 1,540,160 pupils with SEN in state-funded schools" in note
     assert "not the 1,673,205 pupils with SEN in all schools" in note
-    caveats = text.comparability_note(comparison)
+    caveats = text.comparability_note(comparison).data
     for said in (
         "not like for like",  # one primary need per pupil against every need a family mentions
         "nearest 10",  # rounding, and the columns against their stated totals
@@ -252,12 +251,10 @@ def test_a_hidden_service_share_stays_hidden_with_the_next_smallest(con, tmp_pat
         need: [national.SERVICE, national.DIFFERENCE],
         found["SPLD"][national.NEED]: [national.SERVICE, national.DIFFERENCE],
     }
-    html = tables.published_table(
-        comparison.protected(), caption="c", formats=text.FORMATS, note=text.table_note(comparison)
-    ).data
+    html = text.table(comparison).data
     semh_row = html.split(f'<th scope="row">{need}</th>')[1].split("</tr>")[0]
     assert semh_row.count("[c]") == 2 and "30.0%" in semh_row
-    assert "SEMH" not in text.headline(comparison)
+    assert "SEMH" not in text.headline(comparison).data
 
 
 def test_too_few_sen_types_hides_every_service_share(con, tmp_path):
@@ -266,7 +263,7 @@ def test_too_few_sen_types_hides_every_service_share(con, tmp_path):
     comparison = national.compare_sen_types(con, "worcs", 2024, reference(tmp_path, ENGLAND))
     assert comparison.rows[national.SERVICE].null_count() == comparison.rows.height
     assert set(comparison.hidden) == set(comparison.rows[national.NEED])
-    assert text.headline(comparison).startswith("Too few SEN types were recorded")
+    assert text.headline(comparison).data.startswith("Too few SEN types were recorded")
 
 
 def test_reference_file_is_in_the_package_data():

@@ -13,13 +13,12 @@ contacts (a client's second and later involvements of the year) with their share
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import duckdb
 import polars as pl
 
-from .. import config, disclosure, formatting, periods
+from .. import config, disclosure, periods
 from ..config import Service
 from ..periods import Period
 from ..workdays import add_working_days
@@ -48,35 +47,11 @@ class KeyFigures:
         """The period labels, oldest first: the table's columns after Measure."""
         return [p.label for p in self.periods]
 
-    def display(self) -> pl.DataFrame:
-        """The rows as text for a table: counts with separators, shares as percentages, FTE to one
-        decimal place, per-FTE figures and median days whole (halves up); [x] where not available."""
-
-        def text(measure: str, value: float | None) -> str:
-            if value is None:
-                return formatting.NOT_AVAILABLE
-            if measure in self.percent_measures:
-                return formatting.percent(value)
-            if measure == FTE:
-                return f"{value:.1f}"
-            return formatting.count(math.floor(value + 0.5) if measure == MEDIAN_DAYS else round(value))
-
-        labels = [p.label for p in self.periods]
-        return self.rows.select(
-            MEASURE,
-            *[
-                pl.struct(MEASURE, label)
-                .map_elements(lambda r, c=label: text(r[MEASURE], r[c]), pl.String)
-                .alias(label)
-                for label in labels
-            ],
-        )
-
     def protected(self) -> disclosure.Shown:
-        """`display()` under the service's disclosure rule, with the cells to show as [c]: a count
-        of 1-4 (then referrals and enquiries, which add up to new involvements, hide each other, a
-        per-FTE figure goes with its cases and the repeat share with repeat contacts), and a share
-        or median on a base under the rule's minimum. A cell with no figure stays [x]."""
+        """The rows under the service's disclosure rule, hidden figures null, with the cells to show
+        as [c]: a count of 1-4 (then referrals and enquiries, which add up to new involvements, hide
+        each other, a per-FTE figure goes with its cases and the repeat share with repeat contacts),
+        and a share or median on a base under the rule's minimum. A cell with no figure stays [x]."""
         rule = disclosure.rule(self.service)
         hidden: dict[str, set[str]] = {}
         for period in [p.label for p in self.periods]:
@@ -92,20 +67,8 @@ class KeyFigures:
             for measure in small & set(self.rows[MEASURE]):
                 if self.value(measure, period) is not None:
                     hidden.setdefault(measure, set()).add(period)
-        return disclosure.Shown(self.display(), {m: sorted(p) for m, p in hidden.items()}, rule)
-
-    @property
-    def note(self) -> str:
-        """What the measures are, for under the table: the bases of the shares and the median, and
-        the definitions of open cases and repeat contacts."""
-        return (
-            "Response within two working days: of the involvements with a first response recorded. "
-            f"{MEDIAN_DAYS}: calendar days from opening to closure, of the year's involvements closed so "
-            f"far. {OPEN}: opened by the year's last day and not closed by then; per FTE adviser where the "
-            f"service's staffing gives FTE for the year. {REPEATS}: involvements opened in the year by a "
-            "client who already had one opened that year (of two opened the same day, one is a repeat); the "
-            "share is of the involvements with a client recorded."
-        )
+        cells = {m: sorted(p) for m, p in hidden.items()}
+        return disclosure.Shown(disclosure.null_cells(self.rows, cells), cells, rule)
 
     def value(self, measure: str, period: str | None = None) -> float | None:
         """One figure: a measure in a period (default: the selected year)."""

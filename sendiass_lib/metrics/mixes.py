@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 import yaml
 
-from .. import config, disclosure, formatting, labels, periods
+from .. import config, disclosure, labels, periods
 from ..config import Service
 from ..ingest.contract import contract
 from ..periods import Period
@@ -42,10 +42,6 @@ class Field:
     title: str  # "SEN type"
     noun: str  # what its labels are called in a sentence: "SEN types"
     column: str = ""  # how a sentence names the extract's column: "where-heard"
-
-    def absent(self) -> str:
-        """The sentence a page gives instead of a table when the extract has no such column."""
-        return f"This service's extract has no {self.column or self.name} column."
 
 
 def label_fields() -> dict[str, Field]:
@@ -82,13 +78,10 @@ class LabelMix:
     audited: dict[str, list[str]] = default(default_factory=dict)  # further cells the audit hides
 
     @property
-    def empty_text(self) -> str | None:
-        """The sentence a page shows instead of a table of zeros, or None when there are labels."""
-        if not self.carried:
-            return self.field.absent()
-        if not self.recorded:
-            return f"No involvement opened in {self.period.label} has any {self.field.noun} recorded."
-        return None
+    def empty(self) -> bool:
+        """Whether a page says so instead of showing a table of zeros: the extracts lack the column,
+        or no involvement opened in the period has it recorded."""
+        return not self.carried or not self.recorded
 
     @property
     def lists_blank(self) -> bool:
@@ -142,27 +135,6 @@ class LabelMix:
             more |= {label: [*more.get(label, []), *shares] for label in rows[LABEL]}
         rows = disclosure.withhold(rows, hidden, more)
         return disclosure.Shown(replace(self, rows=rows), hidden, rule)
-
-    def base_note(self) -> str:
-        """The sentence under the table that says what the percentages are of."""
-        opened = f"{formatting.count(self.involvements)} involvements opened in {self.period.label}"
-        if self.field.multi:
-            note = (
-                f"Percentages are of the {formatting.count(self.labels_recorded)} {self.field.noun} "
-                f"recorded for the {opened}: an involvement with several counts once for each."
-            )
-        elif self.blank_row:
-            return f"Percentages are of the {opened}, those with none recorded included ({NOT_RECORDED})."
-        else:
-            recorded = formatting.count(self.recorded)
-            note = f"Percentages are of the {recorded} of the {opened} with one recorded."
-        rule = disclosure.rule(self.service)
-        if disclosure.suppressed(self.not_recorded, rule):
-            pass  # a small count: said nowhere (the data-quality page shows it as [c])
-        elif self.not_recorded:
-            share = formatting.percent(self.not_recorded / self.involvements)
-            note += f" {formatting.count(self.not_recorded)} ({share}) had none recorded."
-        return note
 
 
 def mixes(

@@ -3,8 +3,8 @@ fields missing or blank, labels that matched nothing.
 
 Loads and rejected rows come from the database's own bookkeeping (every row of every file is either
 loaded or rejected with a reason). Unmapped labels and blank fields are counted over the
-involvements opened in the reporting year. Nothing here is silent: `warnings` lists, in words, what
-a service should look at first, for the terminal and for the data-quality page.
+involvements opened in the reporting year. Nothing here is silent: `warnings` lists what a service
+should look at first, for the terminal and for the data-quality page (views.quality words them).
 """
 
 from __future__ import annotations
@@ -23,14 +23,11 @@ OPTIONAL_FIELDS = {
     "closed_on": "Date closed",
     "intervention_level": "Intervention level (set at closure)",
 }
-# How a sentence names each of those columns: "the extracts have no date-closed column".
-OPTIONAL_PHRASES = {
-    "first_response_on": "date-of-first-response",
-    "closed_on": "date-closed",
-    "intervention_level": "intervention-level",
-}
 FIELD, IN_EXTRACT, BLANK, SHARE_BLANK, STATUS = "Field", "In the extract", "Blank", "Share blank", "Status"
 NOT_IN_EXTRACT, ALL_BLANK, ALL_UNMAPPED = "not in the extract", "blank all year", "every label unmapped"
+UNKNOWN_COLUMNS = "unknown columns"  # a warning's kind beside the three statuses above
+# Why a column of a loaded file was not stored (dropped_columns).
+UNKNOWN, PERSONAL, IGNORED = "unknown", "personal", "ignored"
 
 
 def loads(con: duckdb.DuckDBPyConnection, service: str) -> pl.DataFrame:
@@ -61,13 +58,14 @@ def rejects_by_reason(con: duckdb.DuckDBPyConnection, service: str) -> pl.DataFr
 
 
 def dropped_columns(con: duckdb.DuckDBPyConnection, service: str) -> pl.DataFrame:
-    """Every column a loaded file had that was not stored: File, Column (its header), Why."""
+    """Every column a loaded file had that was not stored: File, Column (its header), Why (UNKNOWN:
+    not read, for want of a mapping; PERSONAL: personal data, never read; IGNORED: as the service's
+    mapping file says)."""
     rows = con.execute(
-        """SELECT file_name, header, CASE
-                  WHEN list_contains(columns_unknown, header)
-                  THEN 'unknown: not read (to use it, map it in the service''s mapping file)'
-                  WHEN list_contains(columns_personal, header) THEN 'personal data: never read'
-                  ELSE 'ignored, as the service''s mapping file says' END
+        f"""SELECT file_name, header, CASE
+                  WHEN list_contains(columns_unknown, header) THEN '{UNKNOWN}'
+                  WHEN list_contains(columns_personal, header) THEN '{PERSONAL}'
+                  ELSE '{IGNORED}' END
            FROM (SELECT file_name, unnest(columns_dropped) AS header, columns_unknown, columns_personal
                  FROM loads WHERE service = ?)
            ORDER BY 1, 2""",
@@ -91,15 +89,10 @@ class UnmappedLabels:
         keep = ~pl.col("Involvements").is_between(1, rule.below - 1) if rule.on else pl.lit(True)
         return disclosure.Shown(self.rows.filter(keep), {}, rule)
 
-    def left_out_note(self) -> str | None:
-        """The sentence under the table when labels are left out. It gives neither how many nor
-        their counts: with the rule's threshold, either would tell a reader a range for them."""
-        if self.rows.height == self.protected().data.height:
-            return None
-        return (
-            "Labels cited by few involvements are not listed: text typed into a label cell could "
-            "identify someone."
-        )
+    @property
+    def left_out(self) -> bool:
+        """Whether any label is left out of the page (protected)."""
+        return self.rows.height != self.protected().data.height
 
 
 def unmapped(
@@ -205,14 +198,24 @@ def missing(
     return BlankFields(svc, total, frame, audited)
 
 
-def warnings(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[str]:
-    """What the service should look at first for one year, in words: columns its extracts had that
-    were dropped as unknown, and columns the year's pages show (availability.columns_shown) that the
+@dataclass(frozen=True)
+class Finding:
+    """One thing a service should look at first: its kind (UNKNOWN_COLUMNS, or a field's status:
+    NOT_IN_EXTRACT, ALL_BLANK, ALL_UNMAPPED), where (a file's name, or the year's label) and the
+    columns (the headers dropped as written, or the contract column)."""
+
+    kind: str
+    where: str
+    columns: tuple[str, ...]
+
+
+def warnings(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[Finding]:
+    """What the service should look at first for one year: columns its extracts had that were
+    dropped as unknown, and columns the year's pages show (availability.columns_shown) that the
     extracts did not have, left blank all year, or filled with labels that all matched nothing."""
     svc = config.service(service)
     fields = availability.columns_shown(con, service, year)
     span = periods.reporting_year(svc, year)
-    found = []
     unknown = con.execute(
         """SELECT file_name, columns_unknown FROM loads WHERE service = $service
            AND len(columns_unknown) > 0 AND load_id IN (SELECT load_id FROM involvements
@@ -220,24 +223,11 @@ def warnings(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[st
            ORDER BY file_name""",
         {"service": service, "start": span.start, "end": span.end},
     ).fetchall()
-    for file_name, headers in unknown:
-        listed = ", ".join(f"'{h}'" for h in headers)
-        found.append(
-            f"{file_name}: column{'s' if len(headers) > 1 else ''} {listed} dropped as unknown; to use one, "
-            f"map it in the service's mapping file (sendiass check FILE --suggest)"
-        )
-    titles = {f.title: f for f in mixes.label_fields().values()}
-    names = {**{t: c for c, t in OPTIONAL_FIELDS.items()}, **{t: f.name for t, f in titles.items()}}
+    found = [Finding(UNKNOWN_COLUMNS, file_name, tuple(headers)) for file_name, headers in unknown]
+    titles = {f.title: f.name for f in mixes.label_fields().values()}
+    names = {**{t: c for c, t in OPTIONAL_FIELDS.items()}, **titles}
     blank = missing(con, service, year).rows.filter(pl.col(STATUS).is_not_null())
     for title, status in blank.select(FIELD, STATUS).iter_rows():
-        column = names[title]
-        if column not in fields:
-            continue
-        phrase = titles[title].column if title in titles else OPTIONAL_PHRASES[column]
-        if status == NOT_IN_EXTRACT:
-            found.append(f"{span.label}: the extracts have no {phrase} column")
-        elif status == ALL_BLANK:
-            found.append(f"{span.label}: the {phrase} column is blank for every involvement")
-        else:
-            found.append(f"{span.label}: every {phrase} label matched nothing (see the data-quality page)")
+        if names[title] in fields:
+            found.append(Finding(status, span.label, (names[title],)))
     return found

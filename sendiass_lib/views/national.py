@@ -1,11 +1,15 @@
-"""Sentences, caption, notes and cell formats for the SEN types appendix's comparison with England."""
+"""What a reader sees of the SEN types appendix's comparison with England
+(metrics.national.compare_sen_types): the finding, the table with its caption, notes and cell
+formats, and why the two are not like for like."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import polars as pl
+from IPython.display import HTML, Markdown
 
+from .. import tables
 from ..formatting import NOT_AVAILABLE, count, percent
 from ..metrics.national import (
     DIFFERENCE,
@@ -16,7 +20,7 @@ from ..metrics.national import (
     EnglandSen,
     SenTypeComparison,
 )
-from . import _and
+from .words import and_list
 
 
 def points(difference: float | None) -> str:
@@ -45,9 +49,13 @@ def england_totals(england: EnglandSen) -> str:
     )
 
 
-def headline(comparison: SenTypeComparison) -> str:
+def headline(comparison: SenTypeComparison) -> Markdown:
     """The finding in a sentence or two: where the service's mix is furthest above and below
     England's, or (with no breakdown for England) its largest needs and England's totals."""
+    return Markdown(_finding(comparison))
+
+
+def _finding(comparison: SenTypeComparison) -> str:
     svc, period = comparison.service.name, comparison.period.label
     shown = comparison.rows.filter(pl.col(SERVICE).is_not_null())
     if not comparison.labels_recorded:
@@ -71,13 +79,20 @@ def headline(comparison: SenTypeComparison) -> str:
         )
     else:
         top = shown.filter(pl.col(SERVICE) > 0).sort(SERVICE, descending=True, maintain_order=True).head(3)
-        items = _and([f"{_need(row)} ({percent(row[SERVICE])})" for row in top.iter_rows(named=True)])
+        items = and_list([f"{_need(row)} ({percent(row[SERVICE])})" for row in top.iter_rows(named=True)])
         text = (
             f"Counted by DfE primary need, {svc}'s SEN types in {period} were most often {items}. "
             "England's pupils by primary need are not in the workbench's reference figures, so no "
             "comparison by need is made."
         )
     return f"{text} {england_totals(comparison.england)}"
+
+
+def table(comparison: SenTypeComparison) -> HTML:
+    """Each primary need: the service's share, England's and the difference in points, as published."""
+    return tables.published_table(
+        comparison.protected(), caption=caption(comparison), formats=FORMATS, note=table_note(comparison)
+    )
 
 
 def caption(comparison: SenTypeComparison) -> str:
@@ -116,9 +131,13 @@ def table_note(comparison: SenTypeComparison) -> str:
     return note + ". Differences are in percentage points, worked out before rounding."
 
 
-def comparability_note(comparison: SenTypeComparison) -> str:
+def comparability_note(comparison: SenTypeComparison) -> Markdown:
     """Why the service's mix and England's are not like for like, and (with a breakdown) what England's
     figures cover, how they are rounded, the file's caveats and their source: a Markdown list."""
+    return Markdown(_comparability(comparison))
+
+
+def _comparability(comparison: SenTypeComparison) -> str:
     england = comparison.england
     like_for_like = (
         "These figures are not like for like. A SENDIASS records the needs of the children whose "
@@ -162,7 +181,7 @@ def _rounding_note(england: EnglandSen) -> str:
     """DfE's rounding, each column's needs against its stated total, and which total is the base."""
     added = england.added_up()
     names = {"sen_support": "pupils on SEN support", "ehc_plan": "with an EHC plan"}
-    columns = _and(
+    columns = and_list(
         [
             f"{count(added[key][0])} {name} against a stated {count(added[key][1])}"
             for key, name in names.items()
