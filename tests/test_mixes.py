@@ -2,8 +2,10 @@
 
 from datetime import date
 
+import polars as pl
 import pytest
 
+from sendiass_lib import labels
 from sendiass_lib.metrics import mixes
 from sendiass_lib.views import mixes as mixes_view
 
@@ -141,3 +143,20 @@ def test_level_definitions_are_the_four_national_levels():
         "Intervention Level 4 (Intensive Support)",
     ]
     assert defs["Definition"][0].startswith("Service user may require information and generic advice")
+
+
+def test_themes_tied_in_the_last_year_keep_the_taxonomy_order_on_every_run(con):
+    # One involvement citing one label of each theme on the new list: every theme ties at one.
+    taxonomy = labels.taxonomy("reasons").filter(pl.col("list") == "from Apr 2024").drop_nulls("theme")
+    firsts = taxonomy.unique("theme", keep="first", maintain_order=True)
+    for i, label in enumerate(firsts["label"]):
+        involvement(con, f"t{i}", date(2024, 5, 1), reasons=[label])
+    con.execute("UPDATE involvement_labels SET list = 'from Apr 2024' WHERE list IS NULL")
+    runs = {
+        tuple(mixes.theme_trend(con, "worcs", "reasons", 2024, years=1).shares["Theme"]) for _ in range(20)
+    }
+    assert len(runs) == 1  # the same page on every build
+    (order,) = runs
+    everything = labels.taxonomy("reasons")["theme"].drop_nulls().unique(maintain_order=True).to_list()
+    tied = [theme for theme in order if theme in set(firsts["theme"])]
+    assert tied == sorted(tied, key=everything.index)

@@ -358,7 +358,7 @@ def theme_trend(
 
     def wide(values: str, fill) -> pl.DataFrame:
         table = long.pivot(on="period", index="theme", values=values)
-        table = everything.join(table, on="theme", how="full", coalesce=True)
+        table = everything.join(table, on="theme", how="full", coalesce=True, maintain_order="left_right")
         return table.select(pl.col("theme").alias(THEME), *[pl.col(c).fill_null(fill) for c in shown])
 
     shares = wide("share", 0.0).sort(
