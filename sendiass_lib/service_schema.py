@@ -1,14 +1,13 @@
-"""The schema of a service file (sendiass_lib/services/<slug>.yaml), and its one-line errors.
+"""The schema of a service file (sendiass_lib/services/<slug>.yaml), read by load().
 
 Every key is declared with its kind, default and allowed values: an unknown key, a misspelt setting or
-a value of the wrong kind is refused naming the file, the key (dotted path) and what is allowed, and
-the README's table of keys is made from the same declarations (reference_table()).
+a value of the wrong kind is refused naming the file, the key (dotted path) and what is allowed (the
+one-line messages are worded in service_file_messages), and the README's table of keys is made from
+the same declarations (reference_table()).
 """
 
 from __future__ import annotations
 
-import difflib
-import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,8 +24,9 @@ from pydantic import (
     ValidationError,
     field_validator,
 )
-from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
+
+from .service_file_messages import allowed, brief, did_you_mean, problem, section_of
 
 NAMED_YEARS = ("calendar", "financial", "academic")  # periods.NAMED_STARTS (periods imports config)
 
@@ -189,7 +189,7 @@ class ServiceFile(_Section):
         try:
             parse_start(value)
         except ValueError:
-            hint = {"hint": _hint(value, NAMED_YEARS)}
+            hint = {"hint": did_you_mean(value, NAMED_YEARS)}
             raise PydanticCustomError("period", "not a reporting year rule", hint) from None
         return value
 
@@ -214,113 +214,21 @@ def load(path: Path, shown: Path | str) -> ServiceFile:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or exc
-        raise ServiceFileError(f"{shown}: not valid YAML{line}: {problem}") from None
+        cause = getattr(exc, "problem", None) or exc
+        raise ServiceFileError(f"{shown}: not valid YAML{line}: {cause}") from None
     if not isinstance(raw, dict):
-        raise ServiceFileError(f"{shown}: should hold settings as `key: value` lines, got {_brief(raw)}")
+        raise ServiceFileError(f"{shown}: should hold settings as `key: value` lines, got {brief(raw)}")
     try:
         settings = ServiceFile.model_validate(raw)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         more = f" (and {len(errors) - 1} more problem(s) in the file)" if len(errors) > 1 else ""
-        raise ServiceFileError(f"{shown}: {_problem(raw, errors[0])}{more}") from None
+        raise ServiceFileError(f"{shown}: {problem(raw, errors[0], ServiceFile, UNION_TAGS)}{more}") from None
     if settings.slug not in (None, path.stem):
         raise ServiceFileError(
             f"{shown}: slug: got {settings.slug!r}, which must match the file name; allowed: '{path.stem}'"
         )
     return settings
-
-
-REASONS = {  # pydantic's error types, said for a person editing a YAML file
-    "model_type": "should be a mapping (`key: value` lines below it)",
-    "dict_type": "should be a mapping",
-    "int_type": "should be a whole number",
-    "float_type": "should be a number",
-    "string_type": "should be text",
-    "list_type": "should be a list, e.g. [a, b]",
-}
-
-
-def _problem(raw: dict, error: dict) -> str:
-    """One pydantic error as 'key: what is wrong; allowed: ...'."""
-    loc = error["loc"]
-    if error["type"] == "extra_forbidden":
-        keys, section, _ = _walk(loc[:-1])
-        valid = list(section.model_fields) if section else []
-        under = f" under {'.'.join(keys)}" if keys else ""
-        dotted = ".".join([*keys, str(loc[-1])])
-        return f"{dotted}: unknown key; valid keys{under}: {', '.join(valid)}{_hint(loc[-1], valid)}"
-    keys, _, setting = _walk(loc)
-    allowed = f"; allowed: {_allowed(setting)}" if setting is not None else ""
-    if error["type"] == "missing":
-        return f"{'.'.join(keys)}: missing, and it has no default{allowed}"
-    got = _brief(_value_at(raw, keys))
-    if loc[-1] == "[key]":  # a mapping's key is wrong, not its value
-        got, keys = f"key {_brief(keys[-1])}", keys[:-1]
-    reason = REASONS.get(error["type"], error["msg"].replace("Input should", "should"))
-    hint = (error.get("ctx") or {}).get("hint", "")
-    return f"{'.'.join(str(k) for k in keys)}: got {got}, {reason}{allowed}{hint}"
-
-
-def _walk(loc: tuple) -> tuple[list, type[BaseModel] | None, FieldInfo | None]:
-    """An error location as the keys to show (union tags dropped; a list stops at its key), the
-    section they end in, and the setting they name."""
-    keys: list = []
-    section: type[BaseModel] | None = ServiceFile
-    setting: FieldInfo | None = None
-    for part in loc:
-        if section is not None and part in section.model_fields:
-            setting = section.model_fields[part]
-            section = _section_of(setting.annotation)
-        elif keys and part in UNION_TAGS.get(str(keys[-1]), ()):
-            continue
-        elif part == "[key]" or (isinstance(part, int) and not _is_mapping(setting)):
-            break
-        else:
-            section = None
-        keys.append(part)
-    return keys, section, setting
-
-
-def _is_mapping(setting: FieldInfo | None) -> bool:
-    return setting is not None and typing.get_origin(setting.annotation) is dict
-
-
-def _section_of(annotation: Any) -> type[BaseModel] | None:
-    """The section (a model) a setting holds, looking through `| None` and Annotated."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        if (found := _section_of(arg)) is not None:
-            return found
-    return None
-
-
-def _allowed(setting: FieldInfo) -> str:
-    """What a setting allows, in words; a section lists its keys."""
-    extra = setting.json_schema_extra or {}
-    section = _section_of(setting.annotation)
-    if section is None:
-        return extra["allowed"]
-    keys = f"a mapping with the keys {', '.join(section.model_fields)}"
-    return f"{keys}, {extra['allowed']}" if extra["allowed"] else keys
-
-
-def _value_at(raw: Any, keys: list) -> Any:
-    for key in keys:
-        raw = raw.get(key) if isinstance(raw, dict) else None
-    return raw
-
-
-def _brief(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _hint(word: Any, choices: Any) -> str:
-    """' (did you mean 'x'?)' for a near miss, else ''."""
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def reference_table() -> str:
@@ -333,9 +241,9 @@ def reference_table() -> str:
             default = (
                 "required" if setting.is_required() else extra["shown_default"] or _flow(setting.default)
             )
-            cells = [f"`{prefix}{name}`", extra["kind"], default, _allowed(setting), setting.description]
+            cells = [f"`{prefix}{name}`", extra["kind"], default, allowed(setting), setting.description]
             lines.append("| " + " | ".join(cells) + " |")
-            if (inner := _section_of(setting.annotation)) is not None:
+            if (inner := section_of(setting.annotation)) is not None:
                 rows(inner, f"{prefix}{name}.")
 
     rows(ServiceFile, "")

@@ -14,7 +14,8 @@ from sendiass_lib import cli, db
 from sendiass_lib.ingest.contract import contract
 from sendiass_lib.ingest.errors import ExtractError
 from sendiass_lib.ingest.load import load_file
-from sendiass_lib.ingest.readers import SheetInfo, describe, read_extract
+from sendiass_lib.ingest.raw_extract import SheetInfo
+from sendiass_lib.ingest.readers import describe, read_extract
 
 TODAY = date(2025, 1, 1)
 IS_HEADER = contract("involvements").is_header

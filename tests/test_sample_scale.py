@@ -10,7 +10,7 @@ import pytest
 from sendiass_lib import cli, config, db, periods
 from sendiass_lib.ingest.build import build
 from sendiass_lib.metrics.involvements import monthly
-from sendiass_lib.sample import scale
+from sendiass_lib.sample import scale, scale_involvements
 from sendiass_lib.sample.involvements import HEADERS
 
 LAST = 2024
@@ -68,7 +68,7 @@ def test_a_scale_set_has_a_service_file_and_an_extract_per_service_and_year(scal
     assert data.startswith(b"\xef\xbb\xbf" + ",".join(HEADERS).encode() + b"\r\n")
     first = data.decode("utf-8-sig").split("\r\n")[1].split(",")
     assert first[0] == f"S001-{LAST % 100}-00001" and first[1].endswith(f"/{LAST}")
-    assert first[4] in ("", *scale.LEVELS) and first[14].endswith("@example.org")
+    assert first[4] in ("", *scale_involvements.LEVELS) and first[14].endswith("@example.org")
     assert first[15].startswith("07700 900")
 
 

@@ -4,107 +4,34 @@ A service manager runs it on a first export: how each header is understood (with
 the unknown ones), each label field's labels and what they map to, the date formats seen, the rows
 that would be rejected and why, and which appendices the file would feed. It reads the file and
 the service's mapping file, runs the loader's own validation in memory, and never opens the
-database. Rendering is in check_report; suggestions in suggest; date formats in date_formats.
+database. What it finds is a check_result.CheckResult; its headers are worked out in
+check_headers, its labels in check_labels, the appendices it feeds in check_appendices; rendering
+is in check_report, suggestions in suggest, date formats in date_formats.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from .. import config, privacy
-from .. import labels as labels_module
-from . import suggest
+from .. import config
+from .check_appendices import appendix_rows
+from .check_headers import header_entries, header_rows, missing_columns
+from .check_labels import label_entries, label_rows
+from .check_result import CheckResult, RejectGroup
 from .checks import REASONS
-from .contract import UNKNOWN, Contract, HeaderMap, base_contract, contract, kinds, map_headers
-from .date_formats import DateFormats, date_formats
-from .readers import SheetInfo, column, describe, read_extract
-from .suggest import Entry, Suggestion
+from .contract import Contract, contract, map_headers
+from .date_formats import date_formats
+from .raw_extract import SheetInfo, column
+from .readers import describe, read_extract
 from .validate import validate
 
 DATE_TYPES = ("date", "birth_date", "month")
 UNJUDGED = ("free_text", "pseudonym")  # column types no reject rule reads (see _judged)
 FIRST_ROWS = 5  # row numbers shown for each reject reason
-REDACTED = re.compile(r"\[(?:name|email|phone|postcode)\]")  # what privacy.redact puts in
-
-
-@dataclass(frozen=True)
-class HeaderRow:
-    """One header of the file: the column it maps to and how, or why it is dropped."""
-
-    position: int
-    header: str  # as shown: redacted, like any text a person typed
-    how: str  # contract.ALIAS, NORMALISED, SERVICE, QUESTION, PERSONAL, IGNORED, REPEATED or UNKNOWN
-    column: str | None
-    why: str = ""  # for a personal column: what gave it away (never its values)
-    suggestions: list[Suggestion] = field(default_factory=list)  # for an unknown header
-
-
-@dataclass(frozen=True)
-class LabelRow:
-    """One distinct label of a label field, as the database would keep it."""
-
-    field: str
-    raw_label: str  # as written when it maps; redacted when it does not (as validate keeps it)
-    involvements: int  # rows that would load citing it
-    label: str  # the taxonomy label, or labels.UNMAPPED
-    code: str | None
-    list: str | None
-    suggestions: list[Suggestion] = field(default_factory=list)  # for an unmapped label
-
-
-@dataclass(frozen=True)
-class RejectGroup:
-    reason: str
-    rows: int
-    first_rows: list[int]  # the first FIRST_ROWS row numbers (as `sendiass rejects` numbers them)
-
-
-@dataclass(frozen=True)
-class AppendixRow:
-    name: str
-    title: str
-    fed: bool
-    why: str
-
-
-@dataclass
-class CheckResult:
-    """Everything `sendiass check` reports about one file."""
-
-    path: Path
-    service: str
-    kind: str
-    encoding: str
-    headers: list[HeaderRow]
-    missing: list[tuple[str, list[str]]]  # required columns not found, with example headers
-    rows_in: int = 0
-    rows_loaded: int = 0
-    label_fields: list[str] = field(default_factory=list)  # label columns the file has
-    labels: list[LabelRow] = field(default_factory=list)
-    dates: list[DateFormats] = field(default_factory=list)
-    rejects: list[RejectGroup] = field(default_factory=list)
-    appendices: list[AppendixRow] = field(default_factory=list)
-    sheets: list[SheetInfo] = field(default_factory=list)  # a workbook's worksheets and what each holds
-    sheet: str | None = None  # the worksheet read (a workbook only)
-    native: list[str] = field(default_factory=list)  # a native download: its source's notes on it
-    suggested: list[Entry] = field(default_factory=list)  # mapping lines good enough to offer
-    unplaced: list[tuple[str, str]] = field(default_factory=list)  # (kind, header): no good suggestion
-    download: str = ""  # a native download: its source, period and what it feeds (download_line)
-    download_unused: tuple[str, ...] = ()  # what of the download is not used (never its values)
-
-    @property
-    def ok(self) -> bool:
-        """Whether the file could be loaded at all (it has every required column)."""
-        return not self.missing
-
-    def suggested_yaml(self) -> str:
-        """The suggestions as lines to paste into the service's mapping file (scores as comments)."""
-        return suggest.mapping_yaml(self.suggested, self.unplaced)
 
 
 def check_file(
@@ -129,12 +56,12 @@ def check_file(
         service=service,
         kind=kind,
         encoding=raw.encoding,
-        headers=_header_rows(spec, found, raw.headers),
-        missing=[(name, list(_column(spec, name).aliases[:3])) for name in found.missing],
+        headers=header_rows(spec, found, raw.headers),
+        missing=missing_columns(spec, found),
         sheets=sheets,
         sheet=_sheet_read(sheets, sheet),
     )
-    result.suggested, result.unplaced = _header_entries(result, found, raw.headers)
+    result.suggested, result.unplaced = header_entries(result, found, raw.headers)
     if found.missing:  # nothing can load: rows, labels and dates are not worth judging
         return result
     result.dates = [  # (before validation: the file's cells are then freed before labels are counted)
@@ -149,8 +76,8 @@ def check_file(
     labels = checked.labels
     del checked  # nor the typed rows: only their labels are looked at from here
     result.label_fields = [c.name for c in spec.columns if c.is_label and c.name in found.canonical]
-    result.labels = _label_rows(spec, labels)
-    result.suggested += _label_entries(spec, result.labels)
+    result.labels = label_rows(spec, labels)
+    result.suggested += label_entries(spec, result.labels)
     result.appendices = appendix_rows(spec, result)
     return result
 
@@ -188,96 +115,6 @@ def download_line(source, what, result: CheckResult) -> str:
     return ", ".join(parts)
 
 
-def _column(spec: Contract, name: str):
-    return next(c for c in spec.columns if c.name == name)
-
-
-def _header_rows(spec: Contract, found: HeaderMap, headers: list[str]) -> list[HeaderRow]:
-    shown = privacy.redact(pl.Series(headers, dtype=pl.String)).to_list()
-    spellings = suggest.column_spellings(spec)
-    rows = []
-    for m in found.matches:
-        header = shown[m.position] or m.header  # (a column with no header keeps its description)
-        ideas = suggest.closest(m.header, spellings) if m.how == UNKNOWN else []
-        rows.append(HeaderRow(m.position, header, m.how, m.column, m.why, ideas))
-    return rows
-
-
-def _header_entries(
-    result: CheckResult, found: HeaderMap, headers: list[str]
-) -> tuple[list[Entry], list[tuple[str, str]]]:
-    """Mapping lines for unknown headers whose best suggestion is good and names a column the file
-    does not have yet; the other unknown headers are 'unplaced'. A header with nothing typed, or
-    with personal data redacted from it, cannot be named in a mapping file."""
-    entries, unplaced, taken = [], [], set(found.canonical)
-    for row in result.headers:
-        header = headers[row.position]
-        if row.how != UNKNOWN or not header or REDACTED.search(row.header):
-            continue
-        best = next((s for s in row.suggestions if s.target not in taken), None)
-        if best and best.score >= suggest.SUGGEST_FROM:
-            taken.add(best.target)
-            entries.append(Entry("headers", result.kind, header, best.target, best))
-        else:
-            unplaced.append((result.kind, header))
-    return entries, unplaced
-
-
-def _label_rows(spec: Contract, frame: pl.DataFrame | None) -> list[LabelRow]:
-    """Distinct labels per field (validate's labels of the rows that would load) with the
-    involvements citing each, best cited first."""
-    if frame is None or frame.is_empty():
-        return []
-    key = spec.natural_key[0]
-    # Streamed: on a million involvements' 5.4M labels the in-memory group_by held 300 MB more
-    # (the check's peak), the streaming engine 70 MB, for 0.8 s more.
-    counted = (
-        frame.lazy()
-        .group_by("field", "raw_label", "label", "code", "list")
-        .agg(pl.col(key).n_unique().alias("involvements"))
-        .collect(engine="streaming")
-        .with_columns(pl.col("field", "raw_label", "label", "code", "list").cast(pl.String))
-    )
-    order = {c.name: i for i, c in enumerate(spec.columns)}
-    counted = (
-        counted.with_columns(
-            shown=privacy.redact(counted["raw_label"]),  # (a no-op but for text validate left as it was)
-            order=pl.col("field").replace_strict(order, return_dtype=pl.Int32),
-        )
-        .with_columns(cited=pl.col("involvements").sum().over("field", "shown"))
-        # Fields in contract order; in each, the most cited labels first, a label's lists together.
-        .sort(["order", "cited", "shown", "list"], descending=[False, True, False, False], nulls_last=True)
-    )
-    taxonomy = {c.name: c.taxonomy for c in spec.columns if c.is_label}
-    spellings = {
-        name: suggest.label_spellings(labels_module.taxonomy(name)) for name in set(taxonomy.values())
-    }
-    rows = []
-    for r in counted.iter_rows(named=True):
-        # A label with redacted text in it held personal data: it is for correcting, not mapping.
-        wanted = r["label"] == labels_module.UNMAPPED and not REDACTED.search(r["shown"])
-        ideas = suggest.closest(r["shown"], spellings[taxonomy[r["field"]]]) if wanted else []
-        rows.append(
-            LabelRow(r["field"], r["shown"], r["involvements"], r["label"], r["code"], r["list"], ideas)
-        )
-    return rows
-
-
-def _label_entries(spec: Contract, rows: list[LabelRow]) -> list[Entry]:
-    """Mapping lines for unmapped labels whose best suggestion is good (never one with redacted
-    text in it: it has no suggestions)."""
-    taxonomy = {c.name: c.taxonomy for c in spec.columns if c.is_label}
-    entries, seen = [], set()
-    for row in rows:
-        if not row.suggestions:
-            continue
-        best, group = row.suggestions[0], taxonomy[row.field]
-        if best.score >= suggest.SUGGEST_FROM and (group, row.raw_label) not in seen:
-            seen.add((group, row.raw_label))
-            entries.append(Entry("labels", group, row.raw_label, best.target, best))
-    return entries
-
-
 def _reject_groups(rejects: pl.DataFrame) -> list[RejectGroup]:
     grouped = rejects.group_by("reason").agg(
         pl.len().alias("rows"), pl.col("row_number").sort().head(FIRST_ROWS).alias("first")
@@ -288,52 +125,11 @@ def _reject_groups(rejects: pl.DataFrame) -> list[RejectGroup]:
     return [found[reason] for reason in REASONS if reason in found]
 
 
-def appendix_rows(spec: Contract, result: CheckResult) -> list[AppendixRow]:
-    """Which appendices this file would feed, and why the others would have nothing from it.
-
-    What each appendix needs is its notebook's own `requires` metadata (publish.Appendix), the
-    same data availability.has_data decides page building by: label fields of the involvements,
-    or rows of a table (the involvements, when it names none)."""
-    from ..availability import appendices
-
-    tables = {base_contract(k).table: k for k in kinds()}
-    with_labels = {r.field for r in result.labels}
-    rows = []
-    for appendix in appendices():
-        needs = appendix.requires or {}
-        table = needs.get("table", "involvements")
-        fields = needs.get("labels", [])
-        if spec.table != table:
-            needed = tables.get(table, table)
-            fed, why = False, f"needs {'an' if needed[0] in 'aeiou' else 'a'} {needed} extract"
-        elif not result.rows_loaded:
-            fed, why = False, "no row of this file would load"
-        elif fields:
-            have = [f for f in fields if f in with_labels]
-            fed = bool(have)
-            why = "; ".join(
-                ([f"from {', '.join(have)}"] if have else [])
-                + [_lacking(spec, f, result.label_fields) for f in fields if f not in have]
-            )
-        else:
-            dated = needs.get("date") or needs.get("year") or spec.start_date
-            fed, why = True, f"from {result.rows_loaded:,} rows ({dated})"
-        rows.append(AppendixRow(appendix.name, appendix.title, fed, why))
-    return rows
-
-
 def _sheet_read(sheets: list[SheetInfo], asked: str | None) -> str | None:
     """The worksheet a load reads: the one asked for, else the first holding a header."""
     if asked is not None:
         return next((s.name for s in sheets if s.name.strip().casefold() == asked.strip().casefold()), asked)
     return next((s.name for s in sheets if s.header_row is not None), None)
-
-
-def _lacking(spec: Contract, name: str, present: list[str]) -> str:
-    if name in present:
-        return f"{name}: every cell is blank"
-    examples = " or ".join(f"'{a}'" for a in _column(spec, name).aliases[:2])
-    return f"no {name} column in this file (a header such as {examples})"
 
 
 def _judged(spec: Contract) -> Contract:

@@ -1,4 +1,4 @@
-"""A check's findings (ingest.check.CheckResult) as aligned terminal text and as a private HTML page.
+"""A check's findings (ingest.check_result.CheckResult) as aligned terminal text and as a private HTML page.
 
 Both show the same tables from the same rows (`sections`). The page is for the service alone:
 written under outputs/_check/<service>/, never linked from a published index, and says at the top
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .. import config
 from ..labels import UNMAPPED
-from .check import REDACTED, CheckResult, HeaderRow
+from .check_result import REDACTED, CheckResult, HeaderRow
 from .contract import ALIAS, IGNORED, NORMALISED, PERSONAL, QUESTION, REPEATED, SERVICE, UNKNOWN
 from .suggest import SUGGEST_FROM
 

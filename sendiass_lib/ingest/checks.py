@@ -11,7 +11,7 @@ from datetime import date
 import polars as pl
 
 from .contract import Contract
-from .readers import ROW
+from .raw_extract import ROW
 
 # Reason codes, in precedence order: a row gets the first that applies.
 REASONS = (

@@ -19,7 +19,8 @@ import polars as pl
 from .. import config, db, privacy
 from ..labels import UNMAPPED
 from .contract import contract, map_headers, require_columns
-from .readers import column, read_extract
+from .raw_extract import column
+from .readers import read_extract
 from .validate import validate
 
 LABEL_SLICE = 500_000  # label rows per INSERT (see _store_labels)

@@ -19,7 +19,7 @@ from .. import labels as labels_module
 from .checks import first_applying, rules
 from .contract import Contract, HeaderMap
 from .parse import parse_column, parse_count, parse_date, parse_level, parse_month, parse_number, parse_year
-from .readers import EXTRA, ROW, RawExtract, column
+from .raw_extract import EXTRA, ROW, RawExtract, column
 
 _PARSERS = {
     "date": parse_date,

@@ -20,11 +20,20 @@ mention them or hold markup, and a bad row or two the loader rejects), as:
 from __future__ import annotations
 
 import random
-from datetime import date
 from pathlib import Path
 
-from . import _csv_bytes, _largest_remainder, _seed, _shuffled, _split, _targets, _uk, _weekdays, training
-from .calibrate import closest, percent, share_base
+from . import _csv_bytes, _largest_remainder, _seed, _shuffled, _targets, _uk, training
+from .calibrate import share_base
+from .evaluation_cells import (
+    answer_cells,
+    answers,
+    case_ref,
+    days_between,
+    form_comment,
+    from_uk,
+    respondent,
+    working_days,
+)
 
 SERVICE_COMMENTS = [
     "{name} said the advisor explained the EHCP process clearly",
@@ -86,18 +95,6 @@ def write(out_dir: Path) -> list[Path]:
     return written
 
 
-def answers(question: dict, base_range: list[int]) -> list[int]:
-    """The ratings a question's forms carry (sorted): counts per rating from `fit`. A question
-    whose printed row fits no base must say what the sample prints instead (`known_difference`)."""
-    scale = sorted(question["percent"])
-    printed = [question["percent"][s] for s in scale]
-    n, counts, difference = closest(printed, *base_range)
-    shown = {s: percent(c, n) for s, c in zip(scale, counts, strict=True)}
-    if difference and shown != question.get("known_difference"):
-        raise ValueError(f"{question['key']}: no base prints {printed}; the closest prints {shown}")
-    return [s for s, c in zip(scale, counts, strict=True) for _ in range(c)]
-
-
 def service_forms(service: str, spec: dict, base_range: list[int], people: dict) -> tuple[list, list]:
     """Header and rows of one service's post-involvement forms. The local questions were added
     during the year: only the latest forms are asked them."""
@@ -107,17 +104,17 @@ def service_forms(service: str, spec: dict, base_range: list[int], people: dict)
     count = max(len(a) for a in ratings.values())
     local = max((len(ratings[q["key"]]) for q in questions if q.get("set") == "local"), default=0)
     pools = {q["key"]: range(count - local if q.get("set") == "local" else 0, count) for q in questions}
-    cells = _answer_cells(ratings, pools, count, r)
-    days = _working_days(year, count, r)
+    cells = answer_cells(ratings, pools, count, r)
+    days = working_days(year, count, r)
     rows = []
     for i, day in enumerate(days):
-        person = _person(people, r)
-        comment = _comment(SERVICE_COMMENTS, i, 3)
+        person = respondent(people, r)
+        comment = form_comment(SERVICE_COMMENTS, i, 3)
         rows.append(
             [
                 f"EV-{service[:3].upper()}-{year}-{i + 1:03d}",
                 _uk(day),
-                _case_ref(service, day, r),
+                case_ref(service, day, r),
                 *cells[i],
                 comment.format(**person),
                 person["name"],
@@ -137,7 +134,7 @@ def training_forms(spec: dict, people: dict) -> dict[str, tuple[list, list]]:
     r = random.Random(_seed("training_evaluations", year)).random
     ratings = {q["key"]: _shuffled(answers(q, spec["base_range"]), r) for q in questions}
     count = max(len(a) for a in ratings.values())
-    cells = _answer_cells(ratings, {key: range(count) for key in ratings}, count, r)
+    cells = answer_cells(ratings, {key: range(count) for key in ratings}, count, r)
     courses = _targets("training")["services"]
     seats = {
         service: [
@@ -153,11 +150,11 @@ def training_forms(spec: dict, people: dict) -> dict[str, tuple[list, list]]:
     header += ["What made a difference for you", "Delegate Name", "Delegate Email"]
     tables, start = {}, 0
     for service, share in zip(seats, shares, strict=True):
-        chosen = sorted(_shuffled(seats[service], r)[:share], key=lambda seat: (_from_uk(seat[1]), seat[0]))
+        chosen = sorted(_shuffled(seats[service], r)[:share], key=lambda seat: (from_uk(seat[1]), seat[0]))
         rows = []
         for i, (session, day) in enumerate(chosen):
-            person = _person(people, r)
-            comment = _comment(TRAINING_COMMENTS, i, 3)
+            person = respondent(people, r)
+            comment = form_comment(TRAINING_COMMENTS, i, 3)
             anonymous = r() < 0.3 and "{" not in comment  # a comment naming its writer is signed
             rows.append(
                 [
@@ -188,13 +185,13 @@ def bucks_forms(spec: dict, year: int, people: dict) -> tuple[list, list]:
         low = [2 + int(r() * (threshold - 2)) for _ in range(n - k)]
         ratings[q["key"]] = _shuffled(high + low, r)
     count = max(figures["respondents"] or 0, *(len(a) for a in ratings.values()))
-    cells = _answer_cells(ratings, {key: range(count) for key in ratings}, count, r)
+    cells = answer_cells(ratings, {key: range(count) for key in ratings}, count, r)
     first, last = figures["returned"]
-    days = sorted(d for d in _days(first, last) if d.weekday() < 5)
+    days = sorted(d for d in days_between(first, last) if d.weekday() < 5)
     rows = []
     for i, day in enumerate(sorted(days[int(r() * len(days))] for _ in range(count))):
-        person = _person(people, r)
-        comment = _comment(BUCKS_COMMENTS, i, 4)
+        person = respondent(people, r)
+        comment = form_comment(BUCKS_COMMENTS, i, 4)
         rows.append(
             [
                 f"SV-{year}-{i + 1:02d}",
@@ -208,19 +205,6 @@ def bucks_forms(spec: dict, year: int, people: dict) -> tuple[list, list]:
     header = ["Respondent ID", "Survey Date", *(f"{q['key']} {q['label']} (0-10)" for q in spec["questions"])]
     header += ["Comments", "Name", "Phone"]
     return header, rows
-
-
-def _answer_cells(ratings: dict[str, list[int]], pools: dict[str, range], count: int, r) -> list[list[str]]:
-    """One row of answer cells per form: each question's ratings go to forms drawn from its pool;
-    the other forms leave it blank, or (sometimes) write N/A where they were asked it."""
-    cells = [[""] * len(ratings) for _ in range(count)]
-    for j, (key, given) in enumerate(ratings.items()):
-        pool = _shuffled(list(pools[key]), r)
-        for i, rating in zip(pool, given, strict=False):
-            cells[i][j] = str(rating)
-        for i in pool[len(given) :]:
-            cells[i][j] = "N/A" if r() < 0.3 else ""
-    return cells
 
 
 def _with_bad_rows(header: list[str], rows: list[list[str]], rating: str, problem: str) -> list[list[str]]:
@@ -253,52 +237,3 @@ def _next_id(rows: list[list[str]]) -> str:
     """The id after the last form's: EV-HER-2024-011 -> EV-HER-2024-012."""
     stem, number = rows[-1][0].rsplit("-", 1)
     return f"{stem}-{int(number) + 1:0{len(number)}d}"
-
-
-def _comment(templates: list[str], form: int, every: int) -> str:
-    """Every `every`-th form has a comment: each template once, in turn, then plain ones again."""
-    if form % every != 1:
-        return ""
-    plain = [t for t in templates if "{" not in t and "<" not in t]
-    k = form // every
-    return templates[k] if k < len(templates) else plain[k % len(plain)]
-
-
-def _case_ref(service: str, day: date, r) -> str:
-    """The reference of an involvement of the involvement sample opened in the month before `day`
-    (they are numbered in order of opening), or blank when that year has no involvements."""
-    spec = _targets("involvements")["services"].get(service, {})
-    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
-    monthly = spec.get("monthly", {}).get(year)
-    if not monthly:
-        return ""
-    number = sum(monthly[: month - 1]) + 1 + int(r() * monthly[month - 1])
-    return f"{spec['case_prefix']}-{year % 100:02d}-{number:05d}"
-
-
-def _person(people: dict, r) -> dict[str, str]:
-    first = people["first_names"][int(r() * len(people["first_names"]))]
-    surname = people["surnames"][int(r() * len(people["surnames"]))]
-    return {
-        "name": f"{first} {surname}",
-        "email": f"{first}.{surname}@example.org".lower(),
-        "phone": f"07700 900{int(r() * 1000):03d}",
-    }
-
-
-def _working_days(year: int, count: int, r) -> list[date]:
-    """`count` working days spread over the year's months, in order."""
-    days = []
-    for month, n in enumerate(_split(count, 12, r), start=1):
-        weekdays = _weekdays(year, month)
-        days += sorted(weekdays[int(r() * len(weekdays))] for _ in range(n))
-    return days
-
-
-def _from_uk(text: str) -> date:
-    day, month, year = text.split("/")
-    return date(int(year), int(month), int(day))
-
-
-def _days(first: date, last: date) -> list[date]:
-    return [date.fromordinal(o) for o in range(first.toordinal(), last.toordinal() + 1)]

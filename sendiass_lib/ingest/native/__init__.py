@@ -24,7 +24,8 @@ from functools import cache
 from pathlib import Path
 from typing import Protocol
 
-from ..readers import RawExtract, utf8_bytes
+from ..encodings import utf8_bytes
+from ..raw_extract import RawExtract
 
 # The modules of this package that hold a SOURCE, tried in this order (the first that recognises a
 # file wins). Add a module here to read a new kind of download.

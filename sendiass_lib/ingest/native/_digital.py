@@ -18,7 +18,8 @@ from pathlib import Path
 import polars as pl
 
 from ... import config
-from ..readers import ROW, RawExtract, column, utf8_bytes
+from ..encodings import utf8_bytes
+from ..raw_extract import ROW, RawExtract, column
 
 HEADERS = ["month", "scope", "channel", "metric", "item", "value"]
 SEP_LINE = re.compile(r'^\s*"?sep=.?"?\s*$', re.IGNORECASE)

@@ -27,7 +27,8 @@ import polars as pl
 
 from ..contract import normalise_header
 from ..errors import ExtractError
-from ..readers import RawExtract, SheetInfo, column, describe, read_extract
+from ..raw_extract import RawExtract, SheetInfo, column
+from ..readers import describe, read_extract
 from . import Peek, Recognised
 from ._when import day_of
 from .mailchimp import extract

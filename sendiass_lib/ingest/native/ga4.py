@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..readers import RawExtract
+from ..raw_extract import RawExtract
 from . import Peek, Recognised
 from ._digital import Monthly, Out, cells, extract, month_text, number, parse_day, read_text, records
 

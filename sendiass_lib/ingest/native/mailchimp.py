@@ -33,8 +33,9 @@ from pathlib import Path, PurePosixPath
 import polars as pl
 
 from ...periods import month_end
+from ..encodings import utf8_bytes
 from ..errors import ExtractError
-from ..readers import ROW, RawExtract, column, utf8_bytes
+from ..raw_extract import ROW, RawExtract, column
 from . import Peek, Recognised
 from ._digital import scope
 from ._when import day_of

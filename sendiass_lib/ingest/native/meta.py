@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...metrics.digital import is_level
-from ..readers import RawExtract
+from ..raw_extract import RawExtract
 from . import Peek, Recognised
 from ._digital import (
     Monthly,

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from ..readers import RawExtract
+from ..raw_extract import RawExtract
 from . import Peek, Recognised
 from ._digital import (
     Monthly,
