@@ -20,8 +20,9 @@ from .. import config, privacy
 from .. import labels as labels_module
 from . import suggest
 from .checks import REASONS
-from .contract import UNKNOWN, Contract, HeaderMap, base_contract, contract, kinds, map_headers
+from .contract import UNKNOWN, Contract, HeaderMap, base_contract, kinds, map_headers
 from .date_formats import DateFormats, date_formats
+from .mapping import contract
 from .readers import SheetInfo, column, describe, read_extract
 from .suggest import Entry, Suggestion
 from .validate import validate
