@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from . import config, periods
+from .service_schema import parse_start
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,9 @@ def years_with_data(con: duckdb.DuckDBPyConnection, service: str) -> list[int]:
     """Reporting years (YEAR values) in which the service has at least one involvement, from the
     service's `reports_from` year on (earlier years hold only cases carried into the first)."""
     svc = config.service(service)
-    month, day = periods.parse_start(svc.reporting_year)
-    # periods.reporting_year_of in SQL: a day before the start day belongs to the year before.
+    month, day = parse_start(svc.reporting_year)
     found = con.execute(
-        """SELECT DISTINCT year(opened_on) - CASE WHEN month(opened_on) < $month
-                  OR (month(opened_on) = $month AND day(opened_on) < $day) THEN 1 ELSE 0 END
+        """SELECT DISTINCT reporting_year_of(opened_on, $month, $day)
            FROM involvements WHERE service = $service""",
         {"service": service, "month": month, "day": day},
     ).fetchall()

@@ -133,8 +133,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _sample(args) -> int:
-    from . import sample
-    from .sample import new_service
+    from .sample import committed, new_service
 
     if args.scale:
         return _sample_scale(args)
@@ -150,7 +149,7 @@ def _sample(args) -> int:
             print(f"sendiass: {exc}", file=sys.stderr)
             return USAGE_ERROR
     else:
-        paths = sample.generate(args.out)
+        paths = committed.generate(args.out)
     for path in paths:
         print(f"wrote {path}")
     return 0

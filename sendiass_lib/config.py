@@ -8,7 +8,7 @@ is allowed there, instead of falling back to a default unnoticed.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -97,21 +97,12 @@ def read_service_file(path: Path) -> Service:
     )
 
 
-def service(slug: str, period: str | None = None) -> Service:
-    """The service with this slug, or an error that names the valid slugs.
-
-    `period` ('calendar', 'financial', 'academic' or a start 'MM-DD') asks for the service's figures
-    over years of that kind instead of its own reporting year: every metric passes its `period` here.
-    """
+def service(slug: str) -> Service:
+    """The service with this slug, as its file describes it, or an error that names the valid slugs."""
     known = services()
     if slug not in known:
         raise UnknownServiceError(f"unknown service '{slug}'; valid: {', '.join(sorted(known))}")
-    if period is None or period == known[slug].reporting_year:
-        return known[slug]
-    from .periods import parse_start  # periods imports this module
-
-    parse_start(period, "period")  # a bad rule fails here, naming the valid ones
-    return replace(known[slug], reporting_year=period)
+    return known[slug]
 
 
 def _shown(path: Path) -> Path:

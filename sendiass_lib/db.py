@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import config
+from . import config, periods
 
 SCHEMA_VERSION = "8"
 
@@ -174,6 +174,7 @@ def connect(path: Path | str | None = None, read_only: bool = True) -> duckdb.Du
     # default and, inside Jupyter without ipywidgets, refuses even to set it off: set only if on.
     if con.execute("SELECT current_setting('enable_progress_bar')").fetchall()[0][0]:
         con.execute("SET enable_progress_bar = false")
+    con.execute(periods.REPORTING_YEAR_OF)
     if not read_only:
         con.execute(SCHEMA)
         con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])

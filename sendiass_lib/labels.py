@@ -113,18 +113,16 @@ def taxonomy_names() -> list[str]:
     return sorted(p.stem for p in TAXONOMY_DIR.glob("*.yaml") if "lists" in _taxonomy_file(p.stem))
 
 
-def service_taxonomy(name: str, service: str) -> pl.DataFrame:
-    """The taxonomy with the service's own label aliases (its mapping file) added, overriding the
-    package's spelling where both give one: each maps in every list that has its label."""
-    from .ingest.mapping import mapping
-
+def service_taxonomy(name: str, aliases: dict[str, str]) -> pl.DataFrame:
+    """The taxonomy with a service's own label aliases (raw label -> label, from its mapping file)
+    added, overriding the package's spelling where both give one: each maps in every list that has
+    its label."""
     lookup = taxonomy(name)
-    extra = mapping(service).label_targets(name)
-    if not extra:
+    if not aliases:
         return lookup
-    own = pl.DataFrame({"key": [label_key(raw) for raw in extra], "__target": list(extra.values())}).unique(
-        "key", keep="last"
-    )
+    own = pl.DataFrame(
+        {"key": [label_key(raw) for raw in aliases], "__target": list(aliases.values())}
+    ).unique("key", keep="last")
     canonical = lookup.unique(["list", "label"], keep="first", maintain_order=True)
     added = canonical.join(own, left_on="label", right_on="__target", how="inner").select(
         *[pl.col("key_right").alias("key") if c == "key" else pl.col(c) for c in lookup.columns]
@@ -133,11 +131,11 @@ def service_taxonomy(name: str, service: str) -> pl.DataFrame:
     return pl.concat([added, kept])
 
 
-def map_labels(raw: pl.DataFrame, name: str, service: str | None = None) -> pl.DataFrame:
+def map_labels(raw: pl.DataFrame, name: str, aliases: dict[str, str] | None = None) -> pl.DataFrame:
     """Map `raw` (columns raw_label, on, plus any others kept as they are) onto taxonomy `name`
-    (with the service's own aliases, if given): adds label (or "Unmapped"), code and list (the
-    list in force on the date `on`)."""
-    lookup = service_taxonomy(name, service) if service else taxonomy(name)
+    (with a service's own aliases, raw label -> label, if given): adds label (or "Unmapped"), code
+    and list (the list in force on the date `on`)."""
+    lookup = service_taxonomy(name, aliases) if aliases else taxonomy(name)
     # A label's mapping depends only on its text and date: map each distinct pair once (a few
     # thousand), not each of the millions of labels a large export has.
     pairs = raw.select("raw_label", "on").unique().with_columns(__key=label_key_expr(pl.col("raw_label")))

@@ -1,7 +1,9 @@
 """Reporting periods: a service's reporting year and its twelve monthly buckets.
 
 A reporting year starts on a fixed month and day (calendar 01-01, financial 04-01, academic 09-01,
-or a custom start such as Buckinghamshire's 02-24) and YEAR names the year it starts in.
+or a custom start such as Buckinghamshire's 02-24: service_schema.parse_start reads the rule) and
+YEAR names the year it starts in. Which YEAR holds a day is REPORTING_YEAR_OF, a DuckDB macro every
+connection has (db.connect), so rows are grouped by year in SQL, fast, by the one definition.
 """
 
 from __future__ import annotations
@@ -11,8 +13,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .config import Service
+from .service_schema import parse_start
 
-NAMED_STARTS = {"calendar": (1, 1), "financial": (4, 1), "academic": (9, 1)}
+# reporting_year_of(day, start_month, start_day): the YEAR of the reporting year holding `day`; a day
+# before the start day belongs to the year before. tests/test_periods.py checks it against reporting_year.
+REPORTING_YEAR_OF = """CREATE OR REPLACE TEMP MACRO reporting_year_of(day, start_month, start_day) AS
+    year(day) - CASE WHEN month(day) * 100 + day(day) < start_month * 100 + start_day THEN 1 ELSE 0 END"""
 
 
 @dataclass(frozen=True)
@@ -55,33 +61,14 @@ class Period:
         return buckets
 
 
-def parse_start(rule: str, what: str = "reporting_year") -> tuple[int, int]:
-    """(month, day) a reporting year starts on, from 'calendar', 'financial', 'academic' or 'MM-DD';
-    `what` names the setting in the error a bad rule gets."""
-    if rule in NAMED_STARTS:
-        return NAMED_STARTS[rule]
-    try:
-        month, day = (int(part) for part in rule.split("-"))
-        date(2001, month, day)  # a non-leap year: 29 Feb is not a usable start
-    except ValueError:
-        valid = ", ".join([*NAMED_STARTS, "MM-DD"])
-        raise ValueError(f"bad {what} '{rule}'; valid: {valid}") from None
-    return month, day
-
-
-def reporting_year(service: Service, year: int) -> Period:
-    """The service's reporting year that starts in `year`."""
-    month, day = parse_start(service.reporting_year)
+def reporting_year(service: Service, year: int, rule: str | None = None) -> Period:
+    """The service's reporting year that starts in `year`; with `rule` ('calendar', 'financial',
+    'academic' or 'MM-DD'), the year of that kind instead, for a metric asked for another period."""
+    month, day = parse_start(service.reporting_year) if rule is None else parse_start(rule, "period")
     start = date(year, month, day)
     end = _add_months(start, 12) - timedelta(days=1)
     label = str(year) if (month, day) == (1, 1) else f"{year}/{(year + 1) % 100:02d}"
     return Period(start, end, label)
-
-
-def reporting_year_of(service: Service, day: date) -> int:
-    """The YEAR of the reporting year that contains `day`."""
-    month, start_day = parse_start(service.reporting_year)
-    return day.year if (day.month, day.day) >= (month, start_day) else day.year - 1
 
 
 def year_before(day: date) -> date:

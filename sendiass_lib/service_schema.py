@@ -8,6 +8,7 @@ the same declarations (reference_table()).
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -28,7 +29,21 @@ from pydantic_core import PydanticCustomError
 
 from .service_file_messages import allowed, brief, did_you_mean, problem, section_of
 
-NAMED_YEARS = ("calendar", "financial", "academic")  # periods.NAMED_STARTS (periods imports config)
+NAMED_STARTS = {"calendar": (1, 1), "financial": (4, 1), "academic": (9, 1)}
+
+
+def parse_start(rule: str, what: str = "reporting_year") -> tuple[int, int]:
+    """(month, day) a reporting year starts on, from 'calendar', 'financial', 'academic' or 'MM-DD';
+    `what` names the setting in the error a bad rule gets."""
+    if rule in NAMED_STARTS:
+        return NAMED_STARTS[rule]
+    try:
+        month, day = (int(part) for part in rule.split("-"))
+        date(2001, month, day)  # a non-leap year: 29 Feb is not a usable start
+    except ValueError:
+        valid = ", ".join([*NAMED_STARTS, "MM-DD"])
+        raise ValueError(f"bad {what} '{rule}'; valid: {valid}") from None
+    return month, day
 
 
 class ServiceFileError(ValueError):
@@ -184,12 +199,10 @@ class ServiceFile(_Section):
     @field_validator("reporting_year")
     @classmethod
     def _a_known_rule(cls, value: str) -> str:
-        from .periods import parse_start
-
         try:
             parse_start(value)
         except ValueError:
-            hint = {"hint": did_you_mean(value, NAMED_YEARS)}
+            hint = {"hint": did_you_mean(value, NAMED_STARTS)}
             raise PydanticCustomError("period", "not a reporting year rule", hint) from None
         return value
 

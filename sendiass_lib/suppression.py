@@ -20,7 +20,7 @@ from datetime import date
 
 import duckdb
 
-from . import audit, config, disclosure, periods
+from . import audit, config, disclosure, fields, periods
 
 SHARE_ROUNDING = 0.0005  # shares are printed to one decimal place of a percentage (or fewer)
 _plans: dict[tuple, Plan] = {}
@@ -128,7 +128,7 @@ def _publication(con, service: str, year: int, rule: disclosure.Rule):
     label_cells: dict[str, dict[str, list[tuple]]] = defaultdict(lambda: defaultdict(list))
     bases: dict[str, list[tuple]] = defaultdict(list)
     codes: dict[str, str | None] = {}  # SEN type -> its DfE need code, for _national
-    for name, spec in [*mixes.label_fields().items(), (mixes.LEVELS.name, mixes.LEVELS)]:
+    for name, spec in [*fields.label_fields().items(), (mixes.LEVELS.name, mixes.LEVELS)]:
         found = (
             mixes.mixes(con, service, name, year)
             if name != mixes.LEVELS.name
@@ -220,12 +220,12 @@ def _national(con, build: _Builder, service, year, label_cells, bases, code_of) 
 
 def _blank_fields(con, build: _Builder, service, year, span) -> None:
     """The data-quality page's blank counts: the same cells as the label mixes' blank ones."""
-    from .metrics import mixes, quality
+    from .metrics import quality
 
     blank = quality.missing(con, service, year)
     table = blank_key(span.start)
     hidden = blank.protected().hidden
-    titles = {f.title: name for name, f in mixes.label_fields().items()} | {
+    titles = {f.title: name for name, f in fields.label_fields().items()} | {
         title: column for column, title in quality.OPTIONAL_FIELDS.items()
     }
     for title, n in blank.rows.select(quality.FIELD, quality.BLANK).iter_rows():

@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from sendiass_lib import db
-from sendiass_lib.ingest.contract import contract
 from sendiass_lib.ingest.errors import ExtractError
 from sendiass_lib.ingest.load import load_file
+from sendiass_lib.ingest.mapping import contract
 from tests.conftest import database_text
 
 CORPUS = Path(__file__).parent / "corpus"

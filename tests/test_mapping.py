@@ -7,9 +7,10 @@ import pytest
 
 from sendiass_lib import db
 from sendiass_lib.ingest import mapping
-from sendiass_lib.ingest.contract import ALIAS, NORMALISED, PERSONAL, SERVICE, UNKNOWN, contract, map_headers
+from sendiass_lib.ingest.contract import ALIAS, NORMALISED, PERSONAL, SERVICE, UNKNOWN, map_headers
 from sendiass_lib.ingest.errors import ExtractError
 from sendiass_lib.ingest.load import load_file
+from sendiass_lib.ingest.mapping import contract
 from tests.conftest import database_text, write_extract
 
 TODAY = date(2025, 1, 10)

@@ -5,7 +5,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from sendiass_lib import labels
+from sendiass_lib import fields, labels
+from sendiass_lib.ingest.contract import base_contract
 from sendiass_lib.metrics import mixes
 from sendiass_lib.views import mixes as mixes_view
 
@@ -27,6 +28,13 @@ def involvement(con, ident, opened, level=None, **labels):
 
 def shares(mix, column=mixes.SHARE):
     return {k: v for k, v in zip(mix.rows[mixes.LABEL], mix.rows[column], strict=True) if v}
+
+
+def test_the_loader_types_label_columns_as_the_metrics_group_them():
+    columns = {c.name: c for c in base_contract("involvements").columns}
+    assert {name for name, c in columns.items() if c.is_label} == set(fields.label_fields())
+    for name, field in fields.label_fields().items():
+        assert (columns[name].taxonomy, columns[name].type == "labels") == (field.taxonomy, field.multi)
 
 
 def test_several_reasons_count_once_each_and_shares_are_of_reasons_recorded(con, internal):

@@ -324,7 +324,7 @@ def test_check_names_the_source_period_and_question_matches(tmp_path, capsys):
 
 
 def test_a_form_asking_the_training_questions_loads_as_training_evaluations(tmp_path, raw_worcs):
-    # The training evaluation form's two questions (metrics.training.QUESTIONS), reworded as a form
+    # The training evaluation form's two questions (questions.TRAINING_QUESTIONS), reworded as a form
     # writer would: matched by wording, the download is a training evaluation, not a service one.
     header = ["Timestamp", "Email address", "How much did the session add to what you know?",
               "Please give an overall rating of the session", "Any other comments"]  # fmt: skip

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sendiass_lib import db
+from sendiass_lib import db, fields
 from sendiass_lib.ingest import native
 from sendiass_lib.ingest.build import build
 from sendiass_lib.ingest.errors import ExtractError
@@ -391,7 +391,7 @@ def test_mailchimp_subscribers_joined_and_left_per_month(tmp_path):
         assert (scope, channel, item) == ("joint", "Mailing list", None)  # worcs.yaml: joint_channels
         got.setdefault(date.fromisoformat(month + "-01"), {})[metric] = int(value)
     assert {m: (v["Subscribers"], v["Joined"], v["Left"]) for m, v in got.items()} == EXPECTED
-    assert digital.is_level("Subscribers") and not digital.is_level("Joined")
+    assert fields.is_level("Subscribers") and not fields.is_level("Joined")
 
 
 def varchar_values(path: Path) -> str:

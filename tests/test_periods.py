@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from sendiass_lib import config, metrics, periods
+from sendiass_lib import config, db, metrics, periods, service_schema
 from sendiass_lib.config import Service
-from sendiass_lib.metrics import involvements
+from sendiass_lib.metrics import evaluations, headline, involvements, mixes, quality, training
 from sendiass_lib.metrics.involvements import MONTH
 
 
@@ -41,10 +41,24 @@ def test_named_rules_start_on_their_day():
     assert periods.reporting_year(service("financial"), 2023).label == "2023/24"
 
 
-def test_day_belongs_to_the_reporting_year_it_falls_in():
-    bucks = config.service("bucks")
-    assert periods.reporting_year_of(bucks, date(2022, 2, 23)) == 2021
-    assert periods.reporting_year_of(bucks, date(2022, 2, 24)) == 2022
+EDGE_DAYS = [date(2022, 2, 23), date(2022, 2, 24), date(2024, 2, 28), date(2024, 2, 29), date(2024, 3, 1)]
+EDGE_DAYS += [date(2023, 12, 31), date(2024, 1, 1), date(2024, 3, 31), date(2024, 4, 1)]
+
+
+@pytest.mark.parametrize("rule", ["02-24", "calendar", "financial", "academic", "03-01", "02-28", "12-31"])
+def test_the_database_puts_a_day_in_the_reporting_year_whose_span_holds_it(con, rule):
+    # The SQL macro (years_with_data) and the Python spans (every metric) must agree on edge days:
+    # the day before a start, the start, 29 Feb, 1 Jan and 31 Dec.
+    for day in EDGE_DAYS:
+        [(year,)] = con.execute(
+            "SELECT reporting_year_of(?::DATE, ?, ?)", [day, *service_schema.parse_start(rule)]
+        ).fetchall()
+        assert periods.reporting_year(service(rule), year).contains(day), (rule, day, year)
+
+
+def test_bucks_days_either_side_of_24_february_fall_in_different_years(con):
+    days = "SELECT reporting_year_of(DATE '2022-02-23', 2, 24), reporting_year_of(DATE '2022-02-24', 2, 24)"
+    assert con.execute(days).fetchall() == [(2021, 2022)]
 
 
 def test_bad_reporting_year_rule_names_the_valid_ones():
@@ -74,10 +88,26 @@ def test_metric_over_a_financial_year_counts_april_to_march(con):
     assert financial.table()[MONTH].to_list()[:2] == ["April", "May"]
 
 
-def test_period_the_service_already_uses_is_the_service_itself():
-    assert config.service("bucks", "02-24") is config.service("bucks")
-    assert config.service("bucks", "calendar").reporting_year == "calendar"
-    assert config.service("bucks").reporting_year == "02-24"  # the service file is untouched
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda con: involvements.monthly(con, "bucks", 2021, period="calendar"),
+        lambda con: headline.key_figures(con, "bucks", 2021, period="calendar"),
+        lambda con: mixes.mixes(con, "bucks", "sen_types", 2021, period="calendar")[0],
+        lambda con: mixes.theme_trend(con, "bucks", "reasons", 2021, period="calendar"),
+        lambda con: quality.missing(con, "bucks", 2021, period="calendar"),
+        lambda con: quality.unmapped(con, "bucks", 2021, period="calendar"),
+        lambda con: evaluations.evaluations(con, "bucks", 2021, period="calendar"),
+        lambda con: training.attendance(con, "bucks", 2021, period="calendar"),
+    ],
+)
+def test_a_metric_over_calendar_years_describes_the_service_as_it_is(sample_db, call):
+    with db.connect(sample_db) as con:
+        result = call(con)
+    assert result.service is config.service("bucks")
+    assert result.service.reporting_year == "02-24"  # its own rule, not the period asked for
+    period = result.period if hasattr(result, "period") else result.periods[-1]
+    assert (period.start, period.end) == (date(2021, 1, 1), date(2021, 12, 31))
 
 
 def test_bad_period_is_refused_naming_the_valid_rules(con):

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from sendiass_lib import cli, db
-from sendiass_lib.ingest.contract import contract
 from sendiass_lib.ingest.errors import ExtractError
 from sendiass_lib.ingest.load import load_file
+from sendiass_lib.ingest.mapping import contract
 from sendiass_lib.ingest.raw_extract import SheetInfo
 from sendiass_lib.ingest.readers import describe, read_extract
 

@@ -5,14 +5,15 @@ import re
 
 import yaml
 
-from sendiass_lib import config, db, sample
+from sendiass_lib import config, db
 from sendiass_lib.metrics import involvements
 from sendiass_lib.metrics.involvements import TOTAL
+from sendiass_lib.sample.committed import generate
 from tests.conftest import FIXTURES, any_of, database_text, sample_personal_values
 
 
 def test_regenerating_the_sample_gives_the_committed_bytes(tmp_path):
-    written = sample.generate(tmp_path)
+    written = generate(tmp_path)
     assert written
     for path in written:
         committed = config.SAMPLE_DIR / path.relative_to(tmp_path)

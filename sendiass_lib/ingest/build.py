@@ -81,7 +81,8 @@ def kind_of(path: Path) -> str | None:
 
 def fingerprint_files() -> list[Path]:
     """Every file that decides how an extract loads: the ingest code and contracts, the redaction
-    rules, the taxonomies (label aliases) and the service files (rating scales)."""
+    rules, the label columns and level metrics (fields.py), the taxonomies (label aliases) and the
+    service files (rating scales)."""
     ingest_dir = Path(__file__).resolve().parent
     package = ingest_dir.parent
     return sorted(
@@ -90,6 +91,7 @@ def fingerprint_files() -> list[Path]:
             *ingest_dir.glob("native/*.py"),
             *ingest_dir.glob("contracts/*.yaml"),
             package / "privacy.py",
+            package / "fields.py",
             *package.glob("taxonomies/*.yaml"),
             *config.SERVICES_DIR.glob("*.yaml"),
             *config.SERVICES_DIR.glob("mappings/*.yaml"),

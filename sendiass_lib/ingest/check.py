@@ -23,8 +23,9 @@ from .check_headers import header_entries, header_rows, missing_columns
 from .check_labels import label_entries, label_rows
 from .check_result import CheckResult, RejectGroup
 from .checks import REASONS
-from .contract import Contract, contract, map_headers
+from .contract import Contract, map_headers
 from .date_formats import date_formats
+from .mapping import contract
 from .raw_extract import SheetInfo, column
 from .readers import describe, read_extract
 from .validate import validate

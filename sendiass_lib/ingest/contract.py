@@ -1,20 +1,22 @@
 """Column contracts: which canonical columns an extract kind has, and which headers map to them.
 
-The contracts are data files (ingest/contracts/<kind>.yaml) an analyst can extend with a new alias.
+The contracts are data files (ingest/contracts/<kind>.yaml) an analyst can extend with a new alias;
+label columns take their type and taxonomy from fields.py, and a service's own mapping file is
+applied by mapping.contract.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import yaml
 
+from .. import fields
 from .errors import ExtractError
-from .mapping import IGNORE as IGNORE_TARGET
 
 CONTRACTS_DIR = Path(__file__).resolve().parent / "contracts"
 
@@ -86,6 +88,7 @@ class Contract:
     total_column: str | None = None  # where a "Total" footer is written, if not the first column
 
     service_headers: tuple[tuple[str, str], ...] = ()  # (header key, target) from the service's mapping
+    ignored_headers: frozenset[str] = frozenset()  # header keys the service's mapping says to drop
     service: str | None = None  # whose mapping is applied (None: the package's contract alone)
 
     def is_header(self, cells: list[str]) -> bool:
@@ -158,30 +161,6 @@ class HeaderMap:
     missing: list[str] = field(default_factory=list)  # required columns not found
 
 
-def contract(kind: str, service: str | None = None) -> Contract:
-    """The contract for an extract kind, with the service's own header mapping applied when a
-    service is given; an unknown kind is an error naming the kinds there are."""
-    base = base_contract(kind)
-    if service is None:
-        return base
-    return _with_mapping(base, service)
-
-
-@cache
-def _with_mapping(base: Contract, service: str) -> Contract:
-    from .mapping import PERSONAL as TO_PERSONAL
-    from .mapping import PERSONAL_NAME, mapping
-
-    targets = mapping(service).header_targets(base.kind)
-    if not targets:
-        return replace(base, service=service)
-    keys = tuple((header_key(h), t) for h, t in targets.items())
-    mapped = {k for k, _ in keys}
-    names = (base.name_headers - mapped) | {k for k, t in keys if t == PERSONAL_NAME}
-    personal = (base.personal_headers - mapped) | names | {k for k, t in keys if t == TO_PERSONAL}
-    return replace(base, service_headers=keys, service=service, personal_headers=personal, name_headers=names)
-
-
 @cache
 def base_contract(kind: str) -> Contract:
     """The package's contract for an extract kind, or an error naming the kinds there are."""
@@ -189,14 +168,15 @@ def base_contract(kind: str) -> Contract:
     if not path.is_file():
         raise ExtractError(f"unknown extract kind '{kind}'; valid: {', '.join(kinds())}")
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    labelled = fields.LABEL_COLUMNS if raw.get("labels_table") else {}  # (taxonomy, several per cell)
     columns = tuple(
         Column(
             name=name,
-            type=spec["type"],
+            type=("labels" if labelled[name][1] else "label") if name in labelled else spec["type"],
             required=bool(spec.get("required", False)),
             aliases=tuple(spec.get("aliases", ())),
             store_as=spec.get("store_as", name),
-            taxonomy=spec.get("taxonomy"),
+            taxonomy=labelled[name][0] if name in labelled else None,
             key=name in raw["natural_key"] or name.endswith("_id"),
         )
         for name, spec in raw["columns"].items()
@@ -248,7 +228,7 @@ def map_headers(contract: Contract, headers: list[str], values=None) -> HeaderMa
     for position, header in enumerate(headers):
         key = header_key(header)
         target = service_targets.get(key)
-        if target == IGNORE_TARGET:
+        if key in contract.ignored_headers:
             matches.append(HeaderMatch(position, header, IGNORED))
         elif key in contract.personal_headers:
             how = "the service's mapping" if target else "a personal-data header of the contract"

@@ -18,7 +18,8 @@ import polars as pl
 
 from .. import config, db, privacy
 from ..labels import UNMAPPED
-from .contract import contract, map_headers, require_columns
+from .contract import map_headers, require_columns
+from .mapping import contract
 from .raw_extract import column
 from .readers import read_extract
 from .validate import validate

@@ -26,13 +26,16 @@ what is allowed, so a typo never silently does nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 import yaml
 
 from .. import config
+from ..labels import label_key, taxonomy, taxonomy_names
+from ..questions import TRAINING_QUESTIONS, question_sets
+from .contract import Contract, base_contract, header_key, kinds
 from .errors import ExtractError
 
 PERSONAL, PERSONAL_NAME, IGNORE = "personal", "personal_name", "ignore"
@@ -85,10 +88,36 @@ def mapping(service: str) -> ServiceMapping:
     return _checked(service, path, raw)
 
 
-def _checked(service: str, path: Path, raw: object) -> ServiceMapping:
-    from ..labels import label_key, taxonomy, taxonomy_names
-    from .contract import base_contract, kinds
+def contract(kind: str, service: str | None = None) -> Contract:
+    """The contract for an extract kind, with the service's own header mapping applied when a
+    service is given; an unknown kind is an error naming the kinds there are."""
+    base = base_contract(kind)
+    if service is None:
+        return base
+    return _with_mapping(base, service)
 
+
+@cache
+def _with_mapping(base: Contract, service: str) -> Contract:
+    targets = mapping(service).header_targets(base.kind)
+    if not targets:
+        return replace(base, service=service)
+    keys = tuple((header_key(h), t) for h, t in targets.items())
+    mapped = {k for k, _ in keys}
+    names = (base.name_headers - mapped) | {k for k, t in keys if t == PERSONAL_NAME}
+    personal = (base.personal_headers - mapped) | names | {k for k, t in keys if t == PERSONAL}
+    ignored = frozenset(k for k, t in keys if t == IGNORE)
+    return replace(
+        base,
+        service_headers=keys,
+        ignored_headers=ignored,
+        service=service,
+        personal_headers=personal,
+        name_headers=names,
+    )
+
+
+def _checked(service: str, path: Path, raw: object) -> ServiceMapping:
     def refuse(key: str, problem: str) -> MappingFileError:
         return MappingFileError(f"{path}: {key}: {problem}")
 
@@ -146,11 +175,7 @@ def asked_questions(service: str, kind: str = "evaluations") -> dict[str, str]:
     """The questions a service's form asks, key -> wording: for evaluations, its sets in
     taxonomies/evaluation_questions.yaml; for training evaluations, the training form's."""
     if kind == "training_evaluations":
-        from ..metrics.training import QUESTIONS
-
-        return {key: q.text for key, q in QUESTIONS.items()}
-    from ..metrics.evaluations import question_sets
-
+        return {key: q.text for key, q in TRAINING_QUESTIONS.items()}
     return {key: spec["text"] for _, questions in question_sets(service) for key, spec in questions.items()}
 
 
@@ -211,7 +236,5 @@ def write(service: str, headers: dict[str, dict[str, str]], labels: dict[str, di
 
 def clear_cache() -> None:
     """Forget mapping files read so far (after one is written, or in tests that write them)."""
-    from .contract import _with_mapping
-
     mapping.cache_clear()
     _with_mapping.cache_clear()

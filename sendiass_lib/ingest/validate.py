@@ -18,6 +18,7 @@ from .. import config, privacy
 from .. import labels as labels_module
 from .checks import first_applying, rules
 from .contract import Contract, HeaderMap
+from .mapping import mapping
 from .parse import parse_column, parse_count, parse_date, parse_level, parse_month, parse_number, parse_year
 from .raw_extract import EXTRA, ROW, RawExtract, column
 
@@ -165,7 +166,8 @@ def _labels(kept: pl.DataFrame, contract: Contract, present: set[str], service: 
         )
         if raw.is_empty():  # every cell of the column is blank: nothing to map
             continue
-        mapped = _redact_unmapped(labels_module.map_labels(raw, col.taxonomy, service), names)
+        aliases = mapping(service).label_targets(col.taxonomy)
+        mapped = _redact_unmapped(labels_module.map_labels(raw, col.taxonomy, aliases), names)
         # A few hundred distinct values in millions of rows: categorical (4 bytes a row, not 16+).
         repeated = [pl.col(name).cast(pl.Categorical) for name in ("raw_label", "label", "code", "list")]
         parts.append(mapped.select(*key, pl.lit(col.name, pl.Categorical).alias("field"), *repeated))

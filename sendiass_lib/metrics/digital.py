@@ -28,22 +28,16 @@ import polars as pl
 
 from .. import config, periods
 from ..config import Service
+from ..fields import CUMULATIVE_VIEWS, LEVEL_METRICS, is_level
 from ..periods import Period
 
 JOINT = "joint"
 WEBSITE = "website"
 YOUTUBE = "youtube"
 MAILING_LIST = {"mailing list", "newsletter"}
-CUMULATIVE_VIEWS = "total views"
-LEVEL_METRICS = {"followers", "subscribers", CUMULATIVE_VIEWS, "members", "page likes"}
 MONTH = "Month"
 TOTAL = "Total"
 VIDEO = "Video"
-
-
-def is_level(metric: str) -> bool:
-    """Whether a metric is a count at a point in time (never summed over months)."""
-    return metric.strip().lower() in LEVEL_METRICS
 
 
 def month_label(day: date) -> str:
@@ -109,7 +103,7 @@ def rows(con: duckdb.DuckDBPyConnection, service: str, start: date, end: date) -
 
 def conflicts(con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None) -> int:
     """How many joint figures of the year two services' extracts give different values for."""
-    span = periods.reporting_year(config.service(service, period), year)
+    span = periods.reporting_year(config.service(service), year, period)
     found = rows(con, service, span.start, _next_month(span.end))
     return found.filter(pl.col("versions") > 1).height
 
@@ -166,8 +160,8 @@ def channels(
 ) -> list[ChannelMonths]:
     """Every channel reported month by month (all but YouTube's per-video totals and the mailing list),
     one per scope and channel, in the extract's order; metrics of an item are named 'metric (item)'."""
-    svc = config.service(service, period)
-    span = periods.reporting_year(svc, year)
+    svc = config.service(service)
+    span = periods.reporting_year(svc, year, period)
     found = rows(con, service, span.start, span.end).filter(
         ~pl.col("channel").str.to_lowercase().is_in(list(MAILING_LIST))
         & ~(
@@ -259,8 +253,8 @@ def youtube_views(
     con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
 ) -> list[VideoViews]:
     """Views per video in the reporting year from the cumulative totals, one per scope (normally one)."""
-    svc = config.service(service, period)
-    span = periods.reporting_year(svc, year)
+    svc = config.service(service)
+    span = periods.reporting_year(svc, year, period)
     start = span.start.replace(day=1)
     end = (span.end + timedelta(days=1)).replace(day=1)
     first_shown = date(start.year - 2, start.month, 1)
@@ -332,9 +326,9 @@ def mailing_list(
 ) -> list[MailingList]:
     """One MailingList per scope and level metric of the mailing list channel (normally one:
     subscribers; flows such as a Mailchimp download's Joined and Left are not a latest figure)."""
-    svc = config.service(service, period)
-    span = periods.reporting_year(svc, year)
-    before = periods.reporting_year(svc, year - 1)
+    svc = config.service(service)
+    span = periods.reporting_year(svc, year, period)
+    before = periods.reporting_year(svc, year - 1, period)
     found = rows(con, service, before.start, span.end).filter(
         pl.col("channel").str.to_lowercase().is_in(list(MAILING_LIST))
         & pl.col("item").is_null()

@@ -16,17 +16,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 import duckdb
 import polars as pl
-import yaml
 
 from .. import config, periods
 from ..config import Service
 from ..periods import Period
+from ..questions import QuestionSet, question_sets, questions_file
 
-QUESTIONS_FILE = config.PACKAGE_DIR / "taxonomies" / "evaluation_questions.yaml"
 Z = 1.959964  # the standard normal quantile for a two-sided 95% interval
 
 QUESTION = "Question"  # the key as numbered on the form: Q1, Q2, ...
@@ -85,16 +83,6 @@ class Scale:
         """'4 (excellent)', '2'."""
         name = self.labels.get(rating)
         return f"{rating} ({name})" if name else str(rating)
-
-
-@dataclass(frozen=True)
-class QuestionSet:
-    """Questions shown together (national, local, survey), in form order."""
-
-    name: str
-    title: str
-    note: str
-    questions: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -183,38 +171,22 @@ class Evaluations:
         )
 
 
-@cache
-def _questions_file() -> dict:
-    return yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8"))
-
-
 def scale_of(service: Service) -> Scale:
     """The service's scale as evaluation_questions.yaml reads it (unlisted: top rating is the headline)."""
     low, high = service.evaluation_scale
-    spec = _questions_file()["scales"].get(f"{low}-{high}", {})
+    spec = questions_file()["scales"].get(f"{low}-{high}", {})
     top = int(spec.get("headline_from", high))
     text = spec.get("headline") or (f"rated {high}" if top == high else f"rated {top} or more")
     labels = {int(k): str(v) for k, v in (spec.get("labels") or {}).items()}
     return Scale(low, high, top, text, labels)
 
 
-def question_sets(service: str) -> list[tuple[QuestionSet, dict[str, dict]]]:
-    """The sets the service asks, each with its questions' wording (text, short, printed_as)."""
-    spec = _questions_file()
-    found = []
-    for name in spec["services"].get(service, []):
-        entry = spec["sets"][name]
-        questions = {str(k): dict(v) for k, v in entry["questions"].items()}
-        found.append((QuestionSet(name, entry["title"], entry.get("note", ""), tuple(questions)), questions))
-    return found
-
-
 def evaluations(
     con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
 ) -> Evaluations:
     """The forms returned in a reporting year: ratings per question, headline shares, intervals, comments."""
-    svc = config.service(service, period)
-    span = periods.reporting_year(svc, year)
+    svc = config.service(service)
+    span = periods.reporting_year(svc, year, period)
     scale = scale_of(svc)
     params = {"service": svc.slug, "start": span.start, "end": span.end}
     in_year = """FROM evaluation_ratings r JOIN evaluations e USING (service, response_id)

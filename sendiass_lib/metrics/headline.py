@@ -100,8 +100,8 @@ def key_figures(
     con: duckdb.DuckDBPyConnection, service: str, year: int, years: int = 3, period: str | None = None
 ) -> KeyFigures:
     """Key figures for the reporting year `year` and the `years` - 1 before it."""
-    svc = config.service(service, period)
-    spans = [periods.reporting_year(svc, y) for y in range(year - years + 1, year + 1)]
+    svc = config.service(service)
+    spans = [periods.reporting_year(svc, y, period) for y in range(year - years + 1, year + 1)]
     [(typed,)] = con.execute(
         "SELECT count(*) > 0 FROM involvement_labels WHERE service = ? AND field = 'record_type'", [svc.slug]
     ).fetchall()

@@ -107,14 +107,14 @@ def monthly(
     con: duckdb.DuckDBPyConnection, service: str, year: int, years: int = 3, period: str | None = None
 ) -> MonthlyInvolvements:
     """New involvements per month for the service's reporting year `year` and the years before it."""
-    svc = config.service(service, period)
+    svc = config.service(service)
     span = con.execute(
         "SELECT min(opened_on), max(opened_on) FROM involvements WHERE service = ?", [service]
     ).fetchall()[0]
     first, last = span if span else (None, None)
     if last is not None:
         last = periods.month_end(last)
-    chosen = [periods.reporting_year(svc, y) for y in range(year - years + 1, year + 1)]
+    chosen = [periods.reporting_year(svc, y, period) for y in range(year - years + 1, year + 1)]
 
     buckets = [(p.label, i, m.start, m.end) for p in chosen for i, m in enumerate(p.months())]
     values = ", ".join(["(?, ?, ?::DATE, ?::DATE)"] * len(buckets))
@@ -147,7 +147,8 @@ def monthly(
     partial = last is not None and last < selected.end
     previous = None
     if current is not None:
-        previous = _previous_same_days(con, svc, selected, last if partial else selected.end, first)
+        before = periods.reporting_year(svc, year - 1, period)
+        previous = _previous_same_days(con, svc, before, selected, last if partial else selected.end, first)
     return MonthlyInvolvements(
         service=svc,
         periods=chosen,
@@ -159,9 +160,11 @@ def monthly(
     )
 
 
-def _previous_same_days(con, svc: Service, selected: Period, through: date, first: date | None):
-    """The previous reporting year's count from its start over as many days as `selected` has data."""
-    before = periods.reporting_year(svc, selected.start.year - 1)
+def _previous_same_days(
+    con, svc: Service, before: Period, selected: Period, through: date, first: date | None
+):
+    """The previous reporting year's count (`before`) from its start over as many days as `selected`
+    has data."""
     if first is None or first > before.months()[0].end:
         return None  # the data start after the previous year began: no fair comparison
     end = before.end

@@ -22,7 +22,7 @@ import yaml
 
 from .. import config, disclosure, labels, periods
 from ..config import Service
-from ..ingest.contract import contract
+from ..fields import Field, label_fields
 from ..periods import Period
 
 LABEL = "Label"
@@ -30,30 +30,6 @@ COUNT = "Involvements"
 SHARE = "Share"
 SHARE_OF_INVOLVEMENTS = "Share of involvements"
 NOT_RECORDED = "Not recorded"
-
-
-@dataclass(frozen=True)
-class Field:
-    """A label column of the involvements contract."""
-
-    name: str
-    taxonomy: str
-    multi: bool  # a cell may hold several labels
-    title: str  # "SEN type"
-    noun: str  # what its labels are called in a sentence: "SEN types"
-    column: str = ""  # how a sentence names the extract's column: "where-heard"
-
-
-def label_fields() -> dict[str, Field]:
-    """The involvements contract's label columns, by name."""
-    fields = {}
-    for column in contract("involvements").columns:
-        if column.is_label:
-            taxonomy = column.taxonomy or column.name
-            title, noun = labels.naming(taxonomy)
-            phrase = labels.column_phrase(taxonomy)
-            fields[column.name] = Field(column.name, taxonomy, column.type == "labels", title, noun, phrase)
-    return fields
 
 
 @dataclass(frozen=True)
@@ -141,12 +117,12 @@ def mixes(
     con: duckdb.DuckDBPyConnection, service: str, field: str, year: int, period: str | None = None
 ) -> list[LabelMix]:
     """One LabelMix per taxonomy list in force during the service's reporting year `year`."""
-    svc = config.service(service, period)
+    svc = config.service(service)
     fields = label_fields()
     if field not in fields:
         raise ValueError(f"unknown label column '{field}'; valid: {', '.join(sorted(fields))}")
     spec = fields[field]
-    year_period = periods.reporting_year(svc, year)
+    year_period = periods.reporting_year(svc, year, period)
     found = []
     for list_name, start, end in _lists_in_force(spec.taxonomy, year_period):
         whole = (start, end) == (year_period.start, year_period.end)
@@ -161,7 +137,7 @@ def mixes(
 
 def _audited(con, mix: LabelMix, year: int, period: str | None) -> LabelMix:
     """The mix with the cells the audit of its service-year hides (a published year only)."""
-    if period is not None and period != config.service(mix.service.slug).reporting_year:
+    if period not in (None, mix.service.reporting_year):
         return mix
     from .. import suppression
 
@@ -253,8 +229,8 @@ LEVELS = Field(
 def levels(con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None) -> LabelMix:
     """Intervention levels 1-4 of the involvements opened in the reporting year, as a mix: a level
     is set when a case closes, so the base is the involvements with one recorded."""
-    svc = config.service(service, period)
-    year_span = periods.reporting_year(svc, year)
+    svc = config.service(service)
+    year_span = periods.reporting_year(svc, year, period)
     span = Period(year_span.start, year_span.end, year_span.long_label)
     found = dict(
         con.execute(
@@ -289,6 +265,7 @@ class ThemeTrend:
     """Labels recorded per theme (the taxonomy's crosswalk) over several reporting years."""
 
     service: Service
+    periods: list[Period]  # the years asked for, oldest first (those with labels are columns)
     # Theme, then one column per year with data; themes largest first in the last year,
     # "Unmapped" (if any) last. shares: fraction of the year's labels; counts: labels recorded.
     shares: pl.DataFrame
@@ -323,14 +300,14 @@ def theme_trend(
 ) -> ThemeTrend:
     """Labels recorded in each theme, and their share of the labels recorded, per reporting year for
     the `years` years to `year`: a trend that spans a change of list."""
-    svc = config.service(service, period)
+    svc = config.service(service)
     spec = label_fields()[field]
     lookup = (
         labels.taxonomy(spec.taxonomy)
         .select("list", "label", "theme")
         .unique(["list", "label"], maintain_order=True)
     )
-    spans = [periods.reporting_year(svc, y) for y in range(year - years + 1, year + 1)]
+    spans = [periods.reporting_year(svc, y, period) for y in range(year - years + 1, year + 1)]
     counts = []
     for span in spans:
         found = con.execute(
@@ -345,7 +322,7 @@ def theme_trend(
     themes = lookup["theme"].drop_nulls().unique(maintain_order=True).to_list()
     if frame.is_empty():
         empty = pl.DataFrame({THEME: themes})
-        return ThemeTrend(svc, empty, empty)
+        return ThemeTrend(svc, spans, empty, empty)
     long = (
         frame.join(lookup, on=["list", "label"], how="left")
         .with_columns(pl.col("theme").fill_null(labels.UNMAPPED))
@@ -374,7 +351,7 @@ def theme_trend(
             for label in mix.protected().hidden:
                 theme = theme_of.get((mix.list_name, label)) or labels.UNMAPPED
                 made.setdefault(theme, []).append(span.label)
-    return ThemeTrend(svc, shares, counts_wide, made)
+    return ThemeTrend(svc, spans, shares, counts_wide, made)
 
 
 def definitions(field: str, day: date) -> pl.DataFrame:

@@ -265,6 +265,6 @@ def compare_sen_types(
         LABELS,
     )
     hidden = {need: [SERVICE, DIFFERENCE] for need in rows[NEED] if need in hidden_rows}
-    year_period = periods.reporting_year(svc, year)
+    year_period = periods.reporting_year(svc, year, period)
     span = Period(year_period.start, year_period.end, year_period.long_label)
     return SenTypeComparison(svc, span, base, reference_needs, rows, hidden, rule)

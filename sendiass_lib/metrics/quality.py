@@ -16,6 +16,8 @@ import polars as pl
 
 from .. import availability, config, disclosure, periods
 from ..config import Service
+from ..fields import label_fields
+from ..periods import Period
 from . import mixes
 
 OPTIONAL_FIELDS = {
@@ -79,6 +81,7 @@ class UnmappedLabels:
     """Labels that matched no taxonomy entry, as stored (redacted), with the involvements citing each."""
 
     service: Service
+    period: Period
     rows: pl.DataFrame  # Label as written, Column, Involvements
 
     def protected(self) -> disclosure.Shown:
@@ -99,8 +102,8 @@ def unmapped(
     con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
 ) -> UnmappedLabels:
     """Labels that matched no taxonomy entry, as stored, with the involvements citing each."""
-    svc = config.service(service, period)
-    span = periods.reporting_year(svc, year)
+    svc = config.service(service)
+    span = periods.reporting_year(svc, year, period)
     rows = con.execute(
         """SELECT l.raw_label, l.field, count(DISTINCT l.involvement_id)
            FROM involvement_labels l JOIN involvements i USING (service, involvement_id)
@@ -109,7 +112,7 @@ def unmapped(
         [service, span.start, span.end],
     ).fetchall()
     schema = {"Label as written": pl.String, "Column": pl.String, "Involvements": pl.Int64}
-    return UnmappedLabels(svc, pl.DataFrame(rows, schema=schema, orient="row"))
+    return UnmappedLabels(svc, span, pl.DataFrame(rows, schema=schema, orient="row"))
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ class BlankFields:
     involvements left it blank."""
 
     service: Service
+    period: Period
     involvements: int  # opened in the year
     rows: pl.DataFrame  # Field, In the extract, Blank, Share blank, Status (null: nothing to note)
     audited: dict[str, list[str]] = field(default_factory=dict)  # further cells the audit hides
@@ -145,8 +149,8 @@ def missing(
 ) -> BlankFields:
     """For each optional field and label column: whether the extracts that supplied the year's
     involvements had it, and the involvements opened in the year with it blank (and their share)."""
-    svc = config.service(service, period)
-    span = periods.reporting_year(svc, year)
+    svc = config.service(service)
+    span = periods.reporting_year(svc, year, period)
     where = "service = $service AND opened_on BETWEEN $start AND $end"
     params = {"service": service, "start": span.start, "end": span.end}
     total = con.execute(f"SELECT count(*) FROM involvements WHERE {where}", params).fetchall()[0][0]
@@ -157,7 +161,7 @@ def missing(
             f"SELECT count(*) FROM involvements WHERE {where} AND {column} IS NULL", params
         ).fetchall()[0][0]
         rows.append((title, carried, n if carried else None, None))
-    for column in mixes.label_fields().values():
+    for column in label_fields().values():
         blank, labelled, mapped = con.execute(
             f"""SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM involvement_labels l
                         WHERE l.service = i.service AND l.involvement_id = i.involvement_id
@@ -191,11 +195,11 @@ def missing(
         .alias(STATUS),
     ).select(FIELD, IN_EXTRACT, BLANK, SHARE_BLANK, STATUS)
     audited = {}
-    if period is None or period == config.service(service).reporting_year:
+    if period in (None, svc.reporting_year):
         from .. import suppression
 
         audited = suppression.cells(con, svc.slug, year, suppression.blank_key(span.start))
-    return BlankFields(svc, total, frame, audited)
+    return BlankFields(svc, span, total, frame, audited)
 
 
 @dataclass(frozen=True)
@@ -224,7 +228,7 @@ def warnings(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[Fi
         {"service": service, "start": span.start, "end": span.end},
     ).fetchall()
     found = [Finding(UNKNOWN_COLUMNS, file_name, tuple(headers)) for file_name, headers in unknown]
-    titles = {f.title: f.name for f in mixes.label_fields().values()}
+    titles = {f.title: f.name for f in label_fields().values()}
     names = {**{t: c for c, t in OPTIONAL_FIELDS.items()}, **titles}
     blank = missing(con, service, year).rows.filter(pl.col(STATUS).is_not_null())
     for title, status in blank.select(FIELD, STATUS).iter_rows():

@@ -26,6 +26,7 @@ import polars as pl
 from .. import config, disclosure, periods
 from ..config import Service
 from ..periods import Period
+from ..questions import TRAINING_QUESTIONS, Question
 from . import digital
 
 AUDIENCE, FORMAT, COURSE = "Audience", "Format", "Course"
@@ -149,8 +150,8 @@ def attendance(
     con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
 ) -> Attendance:
     """Sessions, places booked and attendance of the service's training in its reporting year `year`."""
-    svc = config.service(service, period)
-    span = periods.reporting_year(svc, year)
+    svc = config.service(service)
+    span = periods.reporting_year(svc, year, period)
     found = con.execute(
         """SELECT coalesce(audience, $none) AS audience, coalesce(format, $none) AS format, course,
                   count(*)::BIGINT AS sessions, sum(booked)::BIGINT AS booked,
@@ -174,31 +175,10 @@ def attendance(
     return Attendance(svc, span, pl.DataFrame(found, schema=schema, orient="row"))
 
 
-@dataclass(frozen=True)
-class Question:
-    """A question of the training evaluation form: its wording and the printed answer labels."""
-
-    key: str
-    text: str
-    labels: dict[int, str]  # rating -> label as the published tables print it
-
-
-# The H&W training evaluation form (Team Report 2024, "Training Evaluations"). The report prints the
-# answer labels but no question wording: the wording here is a neutral description, not a quotation.
-QUESTIONS = {
-    "Q1": Question(
-        "Q1",
-        "How much the session added to what attendees know",
-        {4: "A lot", 3: "Some", 2: "same", 1: "little"},
-    ),
-    "Q2": Question("Q2", "Overall rating of the session", {4: "Excellent", 3: "Good", 2: "OK", 1: "Poor"}),
-}
-
-
 def question(key: str, scale: tuple[int, int]) -> Question:
     """The form's question, or a plain one ('Question 3', ratings as numbers) for a question not described."""
-    if key in QUESTIONS:
-        return QUESTIONS[key]
+    if key in TRAINING_QUESTIONS:
+        return TRAINING_QUESTIONS[key]
     number = key[1:] if key[:1].upper() == "Q" else key
     return Question(key, f"Question {number}", {r: str(r) for r in range(scale[0], scale[1] + 1)})
 
@@ -272,10 +252,10 @@ def evaluations(
     """Answers per question over the forms the services got back in the reporting year `year` (the
     first service's year: services pooled together must share their reporting years)."""
     slugs = [services] if isinstance(services, str) else list(services)
-    svcs = tuple(config.service(s, period) for s in slugs)
-    span = periods.reporting_year(svcs[0], year)
+    svcs = tuple(config.service(s) for s in slugs)
+    span = periods.reporting_year(svcs[0], year, period)
     for svc in svcs[1:]:
-        other = periods.reporting_year(svc, year)
+        other = periods.reporting_year(svc, year, period)
         if (other.start, other.end) != (span.start, span.end):
             raise ValueError(f"{svc.slug} and {svcs[0].slug} have different reporting years: cannot pool")
     params = {"services": slugs, "start": span.start, "end": span.end}
@@ -331,7 +311,7 @@ def question_set(
     con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
 ) -> set[tuple[str, int, int]]:
     """The (question, scale_min, scale_max) answered on the service's forms in the reporting year."""
-    span = periods.reporting_year(config.service(service, period), year)
+    span = periods.reporting_year(config.service(service), year, period)
     return set(
         con.execute(
             """SELECT DISTINCT r.question, r.scale_min, r.scale_max

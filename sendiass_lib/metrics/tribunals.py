@@ -63,7 +63,7 @@ def avoidance_estimate(
 ) -> TribunalEstimate | None:
     """Tribunals avoided and their cost in reporting year `year` (see module docstring); None when
     the service file sets no `tribunal_estimate` and the caller gives neither share nor cost."""
-    svc = config.service(service, period)
+    svc = config.service(service)
     setting = svc.tribunal_estimate or {}
     if not setting and share is None and cost_per_tribunal is None:
         return None
@@ -72,7 +72,7 @@ def avoidance_estimate(
     share = _checked_share(*_given_or_set(share, "share", setting, SHARE_KEY, where))
     cost = _checked_cost(*_given_or_set(cost_per_tribunal, "cost_per_tribunal", setting, COST_KEY, where))
 
-    new = involvements.monthly(con, service, year)
+    new = involvements.monthly(con, service, year, period=period)
     exact = None if new.current is None else new.current * Decimal(str(share))
     through = new.data_through if new.partial and new.current is not None else None
     return TribunalEstimate(

@@ -1,8 +1,9 @@
 """Deterministic synthetic extracts, calibrated to the published figures (sample_targets/*.yaml).
 
 `sendiass sample` writes data/sample/<service>/<kind>_<year>.csv for every kind with targets, plus
-data/sample/SHA256SUMS. Randomness comes only from random.Random(seed).random(), whose stream Python
-keeps stable, seeded from the kind, service and year, so the same targets always give the same bytes.
+data/sample/SHA256SUMS (committed.py). Randomness comes only from random.Random(seed).random(), whose
+stream Python keeps stable, seeded from the kind, service and year, so the same targets always give
+the same bytes.
 """
 
 from __future__ import annotations
@@ -24,23 +25,6 @@ TARGETS_DIR = config.PACKAGE_DIR / "sample_targets"
 PERSON_HEADERS = [
     *("Client ID", "Parent/Carer Name", "Child Name", "DOB", "Email", "Phone", "Postcode", "Notes")
 ]
-
-
-def generate(out_dir: Path | None = None) -> list[Path]:
-    """Write every sample extract and SHA256SUMS under out_dir (default data/sample); return the files."""
-    from . import bucks, digital, evaluations, figures, involvements, training
-
-    out_dir = out_dir or config.SAMPLE_DIR
-    written = [
-        *involvements.write(out_dir),
-        *bucks.write(out_dir),
-        *training.write(out_dir),
-        *digital.write(out_dir),
-        *evaluations.write(out_dir),
-        *figures.write(out_dir),
-    ]
-    write_sums(out_dir, written)
-    return written
 
 
 def write_sums(out_dir: Path, paths: list[Path], keep: bool = False) -> None:

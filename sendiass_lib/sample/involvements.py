@@ -16,6 +16,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from .. import fields
 from . import (
     PERSON_HEADERS,
     _add_weekdays,
@@ -29,14 +30,8 @@ from . import (
 )
 from .calibrate import count_range, counts, smallest_base
 
-# Label columns, in HEADERS order, and whether a cell may hold several labels separated by ";".
-LABEL_COLUMNS = {
-    "caller_type": ("Caller Type", False),
-    "contact_method": ("Contact Method", False),
-    "heard_about": ("How did you hear about us", False),
-    "reasons": ("Reason(s) for Contact", True),
-    "sen_types": ("SEN Type", True),
-}
+# The label columns written, in HEADERS order (fields.LABEL_COLUMNS says which hold several labels).
+LABEL_COLUMNS = ("caller_type", "contact_method", "heard_about", "reasons", "sen_types")
 HEADERS = [
     "Case Ref",
     "Date Opened",
@@ -121,7 +116,8 @@ def _label_cells(opened: list[date], mixes: dict, service: str, year: int) -> di
     rng = random.Random(_seed(service, year, "labels"))
     variants = _targets("involvement_label_variants")
     cells = {column: [""] * len(opened) for column in LABEL_COLUMNS}
-    for column, (_, multi) in LABEL_COLUMNS.items():
+    for column in LABEL_COLUMNS:
+        _, multi = fields.LABEL_COLUMNS[column]
         for table in mixes.get(column, ()):
             fits = [(period, True) for period in _periods(table["apply_to"], year)]
             fits += [(period, False) for period in _periods(table.get("borrowed_by", ()), year)]

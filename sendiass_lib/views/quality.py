@@ -8,10 +8,10 @@ import polars as pl
 from IPython.display import HTML, Markdown
 
 from .. import tables
+from ..fields import label_fields
 from ..formatting import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, count, percent
 from ..metrics import differences as d
 from ..metrics import quality as q
-from ..metrics.mixes import label_fields
 
 # How a sentence names each optional column: "the extracts have no date-closed column" (a label
 # column's phrase comes with its field: mixes.Field.column).

@@ -5,7 +5,7 @@ audience's own fields, then upper-case system columns (`MEMBER_RATING`, `OPTIN_T
 `2013-06-25 17:38:27`.
 
 Converted to the digital kind, channel "Mailing list", one row per month and metric:
-- Subscribers (a level, metrics.digital.LEVEL_METRICS): members joined by the month's end and not
+- Subscribers (a level, fields.LEVEL_METRICS): members joined by the month's end and not
   left by then; the export's last month is counted at the export (its latest time).
 - Joined: members whose opt-in time (OPTIN_TIME, else CONFIRM_TIME) falls in the month.
 - Left: unsubscribed members by UNSUB_TIME, cleaned ones by CLEAN_TIME, else LAST_CHANGED.

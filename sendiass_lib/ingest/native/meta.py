@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...metrics.digital import is_level
+from ...fields import is_level
 from ..raw_extract import RawExtract
 from . import Peek, Recognised
 from ._digital import (
