@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from sendiass_lib import db
 from sendiass_lib.ingest.build import build
@@ -16,12 +15,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # Tests (and the processes they start) use a fixed pseudonym key and never write the project's .env.
 os.environ["SENDIASS_PSEUDONYM_KEY"] = "test-key-not-secret"
 HEADER = ["Case Ref", "Date Opened", "Date of First Response", "Date Closed", "Level"]
-
-
-@pytest.fixture(scope="session")
-def published() -> dict:
-    """The published monthly involvements (tests/fixtures/published_involvements.yaml)."""
-    return yaml.safe_load((FIXTURES / "published_involvements.yaml").read_text())
 
 
 @pytest.fixture(scope="session")

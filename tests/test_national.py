@@ -14,7 +14,26 @@ from sendiass_lib.views import national as text
 from tests.test_mixes import involvement
 
 SHIPPED = yaml.safe_load(national.ENGLAND_FILE.read_text(encoding="utf-8"))
-CODES = ["SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH", "NSA"]
+# DfE's breakdown by primary need, January 2024 school census, state-funded schools ("National -
+# Special educational needs (SEN)", row "All pupils comparison", 2023/24), rounded by DfE to 10:
+# (SEN support, EHC plan) per need as sendiass_lib/reference/england_sen_2024.yaml was committed.
+# The stated total of pupils with SEN is 1,540,160; these add up to 1,540,140.
+JANUARY_2024 = {
+    "SPLD": (158_970, 17_360),
+    "MLD": (179_550, 33_950),
+    "SLD": (2_190, 31_790),
+    "PMLD": (780, 10_010),
+    "SEMH": (254_200, 62_130),
+    "SLCN": (291_740, 78_200),
+    "HI": (17_160, 6_320),
+    "VI": (9_770, 3_840),
+    "MSI": (3_310, 1_260),
+    "PD": (21_870, 14_570),
+    "ASD": (104_400, 132_250),
+    "OTH": (42_150, 8_730),
+    "NSA": (53_640, 0),
+}
+CODES = list(JANUARY_2024)
 
 
 def test_shipped_totals_are_the_january_2024_census():
@@ -25,15 +44,22 @@ def test_shipped_totals_are_the_january_2024_census():
     assert SHIPPED["source"]["url"].startswith("https://") and SHIPPED["source"]["date"] == "January 2024"
 
 
-def test_shipped_breakdown_is_complete_with_its_source_for_every_need():
+def test_shipped_breakdown_is_dfes_january_2024_figures_for_every_need():
     england = national.england()
     mix = national.england_sen_mix()
     assert england.available and mix[national.CODE].to_list() == CODES
     assert england.breakdown_source["url"].startswith("https://")
     assert england.breakdown_coverage == "state-funded schools in England"
-    assert mix[national.ENGLAND_PUPILS].to_list() == [
-        n["sen_support"] + n["ehc_plan"] for n in SHIPPED["breakdown"]["needs"]
-    ]
+    columns = (
+        national.CODE,
+        national.ENGLAND_SEN_SUPPORT,
+        national.ENGLAND_EHC_PLAN,
+        national.ENGLAND_PUPILS,
+    )
+    for code, support, plan, pupils in mix.select(columns).iter_rows():
+        assert (support, plan, pupils) == (*JANUARY_2024[code], sum(JANUARY_2024[code])), code
+    assert sum(map(sum, JANUARY_2024.values())) == 1_540_140  # the needs' sum
+    assert england.base == 1_540_160  # the stated total: the base of England's shares
 
 
 def test_england_shares_are_of_the_breakdowns_stated_total_not_the_all_schools_total():
@@ -75,6 +101,34 @@ def test_a_column_may_miss_its_total_by_the_rounding_but_a_figure_mistyped_beyon
     raw["breakdown"]["needs"][0]["sen_support"] += 10  # 1,139,830: 80 off
     path.write_text(yaml.safe_dump(raw))
     with pytest.raises(ValueError, match="sen_support adds up to 1,139,830, not 1,139,750"):
+        national.england(path)
+
+
+@pytest.mark.parametrize(
+    ("need", "column", "typed"),
+    [
+        ("SPLD", "sen_support", 159_870),  # 158,970 with two digits swapped: 900 over
+        ("ASD", "ehc_plan", 123_250),  # 132,250 with two digits swapped: 9,000 under
+        ("NSA", "sen_support", 5_364),  # 53,640 with a digit dropped
+    ],
+)
+def test_a_mistyped_need_is_refused_naming_the_column_that_no_longer_adds_up(tmp_path, need, column, typed):
+    raw = yaml.safe_load(national.ENGLAND_FILE.read_text(encoding="utf-8"))
+    [entry] = [n for n in raw["breakdown"]["needs"] if n["code"] == need]
+    assert entry[column] == JANUARY_2024[need][column == "ehc_plan"]  # the figure being mistyped
+    entry[column] = typed
+    path = tmp_path / "england.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ValueError, match=f"breakdown {column} adds up to .*, not .* as stated"):
+        national.england(path)
+
+
+def test_a_mistyped_stated_total_is_refused(tmp_path):
+    raw = yaml.safe_load(national.ENGLAND_FILE.read_text(encoding="utf-8"))
+    raw["breakdown"]["totals"]["ehc_plan"] = 400_140  # 400,410 with two digits swapped
+    path = tmp_path / "england.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ValueError, match="breakdown ehc_plan adds up to 400,410, not 400,140 as stated"):
         national.england(path)
 
 

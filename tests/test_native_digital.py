@@ -13,6 +13,7 @@ from sendiass_lib import db
 from sendiass_lib.ingest import native
 from sendiass_lib.ingest.load import load_file
 from sendiass_lib.metrics import digital
+from tests import published
 
 GA4_PREAMBLE = (
     "# ----------------------------------------\n"
@@ -23,7 +24,7 @@ GA4_PREAMBLE = (
     "# ----------------------------------------\n"
     "\n"
 )
-VISITORS_2024 = [2836, 2833, 2877, 2934, 2612, 3243, 2146, 1250, 2671, 3106, 2930, 2059]
+VISITORS_2024 = list(published.table("hw_website_visitors_monthly")["visitors"].values())  # as printed
 
 
 def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:

@@ -1,20 +1,20 @@
 """The appendices' metrics reproduce the published tables from the sample, to the printed precision.
 
-The figures are the project's own copy (tests/fixtures/published_*.yaml). Where a printed table is
-internally inconsistent, the fixture says which other base reproduces it, and the test checks that.
+The figures are the tests' one copy (tests/fixtures/published/, read by tests/published.py). Where a
+printed table is internally inconsistent, the fixture says which other base reproduces it, and the test
+checks that.
 """
 
 from datetime import date
 
 import pytest
-import yaml
 
 from sendiass_lib import db, formatting
 from sendiass_lib.metrics import mixes
-from tests.conftest import FIXTURES
+from tests import published
 from tests.test_sample_mixes import canonical
 
-MIX_TABLES = yaml.safe_load((FIXTURES / "published_label_mixes.yaml").read_text())
+MIX_TABLES = published.section("label_mixes")
 
 
 def as_printed(fraction: float | None, decimals: int) -> float | None:
@@ -58,11 +58,12 @@ def test_shares_of_labels_sum_to_one_for_every_mix(sample_db):
             assert mix.rows[mixes.SHARE].sum() == pytest.approx(1.0), table["id"]
 
 
-@pytest.mark.parametrize(("service", "printed"), [("worcs", [69, 13, 17, 1]), ("herefs", [87, 10, 3, 0])])
-def test_intervention_levels_reproduce_the_published_2024_percentages(sample_db, service, printed):
+@pytest.mark.parametrize("table_id", ["herefs_intervention_levels", "worcs_intervention_levels"])
+def test_intervention_levels_reproduce_the_published_2024_percentages(sample_db, table_id):
+    table = published.table(table_id)
     with db.connect(sample_db) as con:
-        mix = mixes.levels(con, service, 2024)
-    assert [as_printed(share, 0) for share in mix.rows[mixes.SHARE]] == printed
+        mix = mixes.levels(con, table["service"], table["year"])
+    assert [as_printed(share, 0) for share in mix.rows[mixes.SHARE]] == table["percent"]
     assert mix.rows[mixes.LABEL].to_list() == ["Level 1", "Level 2", "Level 3", "Level 4"]
 
 
@@ -104,15 +105,19 @@ def test_a_reason_alias_added_to_the_data_file_changes_the_appendix_with_no_code
         labels.taxonomy.cache_clear()
 
 
-BUCKS = yaml.safe_load((FIXTURES / "published_bucks.yaml").read_text())
+# FTE advisers by YEAR, as the cases-per-FTE table prints them ("2021-2022" is YEAR 2021).
+FTE = {
+    int(row["label"][:4]): row["values"]["FTE Advisers"]
+    for row in published.table("bucks_cases_per_fte")["rows"]
+}
 
 
-@pytest.mark.parametrize("year", sorted(BUCKS["headline"]))
+@pytest.mark.parametrize("year", sorted(published.table("bucks_headline")["years"]))
 def test_bucks_key_figures_reproduce_the_published_headline(sample_db, year):
     from sendiass_lib.metrics import headline
 
+    printed = published.table("bucks_headline")["years"][year]
     with db.connect(sample_db) as con:
         figures = headline.key_figures(con, "bucks", year)
-    got = {measure: figures.value(measure) for measure in BUCKS["headline"][year]}
-    assert got == BUCKS["headline"][year]
-    assert figures.value(headline.FTE) == BUCKS["fte_advisers"][year]
+    assert {measure: figures.value(measure) for measure in printed} == printed
+    assert figures.value(headline.FTE) == FTE[year]

@@ -2,8 +2,8 @@
 percentages (rounded half-up), bad rows are rejected with their reasons, and no fake personal value
 reaches the database.
 
-The published figures are copied here from the reports (tests never read ../shared): a question's
-percentages are listed for ratings 1, 2, 3, 4.
+The published figures are the tests' one copy (tests/published.py); here a question's percentages
+are listed for ratings 1, 2, 3, 4.
 """
 
 import csv
@@ -16,35 +16,31 @@ from sendiass_lib import config, db, periods
 from sendiass_lib.ingest.build import kind_of
 from sendiass_lib.ingest.load import load_file
 from sendiass_lib.sample import _targets, calibrate, evaluations, training
+from tests import published
 from tests.conftest import database_text
 
 TODAY = date(2025, 6, 1)
 
+
+def by_rating(table_id: str) -> dict[str, list[int]]:
+    """A published table's percentages per question, for ratings 1, 2, 3, 4."""
+    return {
+        q: [row[r] for r in (1, 2, 3, 4)] for q, row in published.table(table_id)["percent_by_rating"].items()
+    }
+
+
 # H&W SENDIASS Team Report 2024, "SENDIASS Evaluations" (both local questions printed "Q7").
-HEREFS = {
-    "Q1": [0, 18, 9, 73],
-    "Q2": [9, 9, 9, 73],
-    "Q3": [0, 0, 9, 91],
-    "Q4": [18, 0, 18, 64],
-    "Q5": [9, 0, 9, 82],
-    "Q6": [9, 0, 9, 82],
-    "Q7": [0, 0, 17, 83],
-    "Q8": [0, 0, 0, 100],
-}
-WORCS = {
-    "Q1": [3, 7, 38, 52],
-    "Q2": [0, 4, 21, 75],
-    "Q3": [0, 0, 10, 90],
-    "Q4": [7, 3, 31, 59],
-    "Q5": [0, 7, 14, 79],
-    "Q6": [0, 4, 3, 93],  # fits no base up to 66: 4% and 3% are not both whole answers of one
-    "Q7": [0, 14, 0, 86],
-    "Q8": [0, 0, 12, 88],
-}
+HEREFS = by_rating("herefs_service_evaluations")
+WORCS = by_rating("worcs_service_evaluations")  # Q6 fits no base up to 66: see its known_differences
 # "Training Evaluations", both counties: little/same/Some/A lot, and Poor/OK/Good/Excellent.
-TRAINING = {"Q1": [1, 3, 35, 61], "Q2": [0, 1, 25, 74]}
+TRAINING = {
+    t["question"]: list(t["percent"].values())
+    for t in (published.table("hw_training_evaluation_1"), published.table("hw_training_evaluation_2"))
+}
 # Buckinghamshire end-of-year report March 2022, "Feedback": % rated at least 7/10.
-BUCKS = {2021: {"Q1": 85, "Q2": 85, "Q3": 93, "Q4": 92}, 2020: {"Q1": 65, "Q2": 49, "Q3": 57, "Q4": 62}}
+BUCKS = {
+    year: printed["percent_headline"] for year, printed in published.table("bucks_survey")["years"].items()
+}
 
 REJECTS = {
     "herefs/evaluations_2024.csv": ["bad_rating", "duplicate"],

@@ -5,13 +5,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 import pytest
-import yaml
 
 from sendiass_lib import db, labels
 from sendiass_lib.sample import calibrate
-from tests.conftest import FIXTURES
+from tests import published
 
-TABLES = yaml.safe_load((FIXTURES / "published_label_mixes.yaml").read_text())
+TABLES = published.section("label_mixes")
 
 
 def printed(count: int, base: int, decimals: int) -> float:

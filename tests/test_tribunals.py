@@ -10,6 +10,7 @@ from sendiass_lib import config, db
 from sendiass_lib.formatting import percent
 from sendiass_lib.metrics import involvements, tribunals
 from sendiass_lib.views import tribunals as view
+from tests import published
 
 
 def involvement(con, service, ident, opened):
@@ -221,10 +222,13 @@ def test_a_small_count_is_shown_in_an_internal_build(con, internal):
 def test_sample_reproduces_the_printed_estimate_and_shows_it_is_1_percent_not_10(sample_db):
     # Printed (H&W 2024): Worcestershire "24 tribunals avoided", "£204,000", from "a minimum of 10%"
     # of 2,486 calls; Herefordshire "4 ... around £34,000". The sample has the published counts.
+    table = published.table("tribunal_avoidance_estimate")
     with db.connect(sample_db) as con:
-        worcs = tribunals.avoidance_estimate(con, "worcs", 2024)
-        herefs = tribunals.avoidance_estimate(con, "herefs", 2024)
+        worcs = tribunals.avoidance_estimate(con, "worcs", table["year"])
+        herefs = tribunals.avoidance_estimate(con, "herefs", table["year"])
         assert tribunals.avoidance_estimate(con, "bucks", 2021) is None  # no setting: no estimate
+    for found in (worcs, herefs):
+        assert (found.share, found.cost_per_tribunal) == (table["share_of_calls"], table["cost_per_tribunal"])
     assert (worcs.involvements, worcs.tribunals_avoided, worcs.at_least, worcs.cost_avoided) == (
         2486,
         248.6,
@@ -237,9 +241,10 @@ def test_sample_reproduces_the_printed_estimate_and_shows_it_is_1_percent_not_10
         42,
         359_550,
     )
-    for found, printed in ((worcs, 24), (herefs, 4)):
-        assert tribunals.printed(found.service.slug, 2024) == printed
-        assert percent(tribunals.implied_share(printed, found.involvements)) == "1%"
-    assert (24 * worcs.cost_per_tribunal, 4 * herefs.cost_per_tribunal) == (204_000, 34_000)
+    for found in (worcs, herefs):
+        printed = table["services"][found.service.slug]
+        assert tribunals.printed(found.service.slug, table["year"]) == printed["tribunals"]
+        assert percent(tribunals.implied_share(printed["tribunals"], found.involvements)) == "1%"
+        assert printed["tribunals"] * found.cost_per_tribunal == printed["cost"]
     assert "24 is 0.97% of the 2,486 new involvements (about 1%), not 10%" in view.printed_note(worcs)
     assert "4 is 0.95% of the 423 new involvements (about 1%), not 10%" in view.printed_note(herefs)

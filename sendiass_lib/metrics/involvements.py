@@ -62,7 +62,9 @@ class MonthlyInvolvements:
             return frame
         before, now = self.periods[-2].label, self.selected.label
         if self.change is not None and not self.partial and before in shown:
-            frame = frame.with_columns((pl.col(now) / pl.col(before) - 1).alias(f"Change {before} to {now}"))
+            # A month with none the year before has no percentage change (null: [x]), not infinity.
+            change = pl.when(pl.col(before) > 0).then(pl.col(now) / pl.col(before) - 1)
+            frame = frame.with_columns(change.alias(f"Change {before} to {now}"))
         return frame
 
     def protected(self) -> disclosure.Shown:
