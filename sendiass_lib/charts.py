@@ -73,9 +73,11 @@ def line_by_series(
     subtitle: str,
     emphasise=None,
     y_format: str | None = None,
+    x_order: list[str] | None = None,
 ) -> alt.Chart:
     """Lines per series with distinct dash and point shape; `emphasise` draws one series thicker;
-    `y_format` is a d3 format for the y axis ("%" for fractions shown as percentages)."""
+    `y_format` is a d3 format for the y axis ("%" for fractions shown as percentages); `x_order` fixes
+    the order of the x values (else the order they come in, which a hidden value can upset)."""
     order = list(dict.fromkeys(data[series]))
     # The latest series (drawn last) gets the darkest colour and a solid line.
     colours = PALETTE[: len(order)][::-1]
@@ -83,7 +85,7 @@ def line_by_series(
     scale = {"domain": order}
     width = alt.condition(alt.datum[series] == emphasise, alt.value(3.5), alt.value(2))
     base = alt.Chart(data).encode(
-        x=alt.X(f"{x}:O", title=x_title, sort=None, axis=alt.Axis(labelAngle=0)),
+        x=alt.X(f"{x}:O", title=x_title, sort=x_order, axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format) if y_format else alt.Undefined),
         color=alt.Color(f"{series}:N", title=None, scale=alt.Scale(**scale, range=colours)),
     )

@@ -44,8 +44,9 @@ class Rule:
 
     @property
     def note(self) -> str:
+        small = "1" if self.below == 2 else f"1 to {self.below - 1}"
         return (
-            f"{SUPPRESSED} suppressed: a count of 1 to {self.below - 1}, or a figure that would reveal one "
+            f"{SUPPRESSED} suppressed: a count of {small}, or a figure that would reveal one "
             f"from a total; no percentage is given on a base under {self.min_base}."
         )
 

@@ -273,3 +273,8 @@ def test_four_small_hidden_reasons_get_a_larger_one_hidden_with_them(con):
     hidden = mix.protected().hidden
     assert {"Legal", "Exclusions", "SEND", "Other", "Transport"} <= set(hidden)
     assert "EHCP" not in hidden
+
+
+def test_the_rule_note_names_the_counts_it_hides_without_a_range_of_one():
+    assert "a count of 1," in Rule(below=2).note
+    assert "a count of 1 to 4," in Rule().note

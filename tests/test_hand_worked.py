@@ -116,7 +116,7 @@ def test_monthly_counts_and_changes_are_the_hand_worked_ones(con):
     for month, before, now, change in frame.iter_rows():
         *counts, printed = EXPECTED["monthly"][month]
         assert [before, now] == counts, month
-        assert ("[x]" if change is None else signed(change)) == printed, month
+        assert ("[z]" if change is None else signed(change)) == printed, month
     assert (result.previous, result.current) == tuple(EXPECTED["monthly"]["Total"][:2])
 
 

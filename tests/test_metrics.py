@@ -147,3 +147,30 @@ def test_chart_title_states_the_finding(con, change, title):
     days += [date(2024, 12, 30)]
     insert(con, "worcs", days)
     assert involvements_view.chart_title(involvements.monthly(con, "worcs", 2024)) == title
+
+
+def test_months_hidden_in_an_earlier_year_leave_the_chart_axis_in_calendar_order(con):
+    # 2023: 2 in Jan and 2 in Feb (each [c]), 6 in each later month; 2024: 6 in every month.
+    days = [date(2023, m, 1 + d) for m in (1, 2) for d in range(2)]
+    days += [
+        date(y, m, 1 + d) for y in (2023, 2024) for m in range(1 if y == 2024 else 3, 13) for d in range(6)
+    ]
+    insert(con, "worcs", days)
+    result = involvements.monthly(con, "worcs", 2024)
+    assert {"January", "February"} <= set(result.protected().hidden)  # the earlier year's small months
+    svg = involvements_view.figure(result).data
+    ticks = [svg.index(f">{month}</text>") for month in ("Jan", "Feb", "Mar", "Dec")]
+    assert ticks == sorted(ticks)
+
+
+def test_a_month_with_none_the_year_before_shows_no_change_as_not_applicable(con, internal):
+    # 2023: 6 in January and December, none in February; 2024: 6 in each of those months (a whole
+    # year, so it has a change column). February's change cannot be a percentage.
+    days = [date(y, m, 1 + d) for y in (2023, 2024) for m in (1, 12) for d in range(6)]
+    days += [date(2024, 2, 1 + d) for d in range(6)]
+    insert(con, "worcs", days)
+    html = involvements_view.table(involvements.monthly(con, "worcs", 2024)).data
+    february = html[html.index('<th scope="row">February</th>') :].split("</tr>")[0]
+    assert february.endswith("<td>[z]</td>")
+    assert "[z] no percentage change from a month with none the year before." in html
+    assert "[x]" not in february

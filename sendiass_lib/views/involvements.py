@@ -7,7 +7,7 @@ import polars as pl
 from IPython.display import HTML, Markdown
 
 from .. import charts, disclosure, tables
-from ..formatting import SUPPRESSED, change_phrase, count, percent
+from ..formatting import NOT_APPLICABLE, SUPPRESSED, change_phrase, count, percent
 from ..metrics.involvements import MONTH, TOTAL, MonthlyInvolvements
 from ..periods import day_label
 from .words import and_list
@@ -38,9 +38,21 @@ def headline(result: MonthlyInvolvements) -> Markdown:
 
 
 def table(result: MonthlyInvolvements) -> HTML:
-    """The months of each year with data, their totals and the change on last year, as published."""
+    """The months of each year with data, their totals and the change on last year, as published.
+    A month with none the year before has no percentage change: [z], not [x] (nothing is missing)."""
+    shown = result.protected()
+    frame = shown.data
+    change = next((c for c in frame.columns if c.startswith("Change")), None)
+    from_none = {}
+    if change:
+        before = frame.columns[frame.columns.index(change) - 2]
+        zero = frame.filter(pl.col(before) == 0)
+        from_none = {month: [change] for month in zero[MONTH] if change not in shown.hidden.get(month, ())}
     return tables.published_table(
-        result.protected(), caption=f"New involvements per month, {result.service.name}"
+        shown,
+        caption=f"New involvements per month, {result.service.name}",
+        not_applicable=from_none,
+        not_applicable_note=f"{NOT_APPLICABLE} no percentage change from a month with none the year before.",
     )
 
 
@@ -87,5 +99,6 @@ def figure(result: MonthlyInvolvements) -> HTML:
         title=chart_title(result),
         subtitle=f"New involvements per month, {result.service.name}",
         emphasise=result.selected.label,
+        x_order=[month.short_label for month in result.selected.months()],
     )
     return charts.figure(chart, "involvements-by-month", chart_description(result))
