@@ -129,6 +129,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("baselines", help="re-run the notebooks in place on the sample (nbval baseline)")
     p.add_argument("names", nargs="*", help="only these notebooks (e.g. reasons); default: all")
     p.set_defaults(run=_baselines)
+    from .narrative.commands import add_parsers  # figures, narrative
+
+    add_parsers(sub)
     return parser
 
 
