@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import sysconfig
 from pathlib import Path
 
 from .. import config
@@ -69,7 +70,10 @@ def _lab(args) -> int:
     if failed := up_to_date(db_path):
         return failed
     root = hasattr(os, "geteuid") and os.geteuid() == 0  # Jupyter refuses root unless told
-    lab = python_module("jupyterlab", "--ServerApp.root_dir=.", "notebooks/explore.ipynb")
+    # The jupyter-lab script of this environment (not `python -m`): a kernel's database lock is then
+    # shown as held by JupyterLab (db.py names the kernel's parent by its command line).
+    script = Path(sysconfig.get_path("scripts")) / "jupyter-lab"
+    lab = [str(script), "--ServerApp.root_dir=.", "notebooks/explore.ipynb"]
     return run_child(
         [*lab, *(["--allow-root"] if root else []), *args.extra], env=with_env(SENDIASS_DB=str(db_path))
     )
