@@ -1,5 +1,6 @@
-# sendiass-workbench: `make help` lists the targets. Every target that needs the Python environment or
-# the database depends on them, so `make report YEAR=2024 COUNTY=worcs` on a fresh clone does all set-up.
+# sendiass-workbench: `make help` lists the targets. Every target but `env` and `help` is one `sendiass`
+# command and depends on the environment; the commands bring the database up to date themselves, so
+# `make report YEAR=2024 COUNTY=worcs` on a fresh clone does all set-up.
 
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
@@ -9,7 +10,6 @@ VENV := .venv
 ENV_STAMP := $(VENV)/.sendiass-env
 SENDIASS := $(VENV)/bin/sendiass
 DB := data/processed/sendiass.duckdb
-SAMPLE_DB := data/processed/sample.duckdb
 
 # Services are the config files, not a list kept here.
 SERVICES := $(sort $(basename $(notdir $(wildcard sendiass_lib/services/*.yaml))))
@@ -18,14 +18,14 @@ empty :=
 space := $(empty) $(empty)
 SERVICE_LIST := $(subst $(space),$(comma)$(space),$(SERVICES))
 
-# The database is rebuilt when anything it is built from is newer: extracts (a file added, changed or
-# removed touches its folder too) and the code and data files that read them. `find` copes with
-# spaces in export file names, which a make prerequisite list does not.
-DB_INPUTS := data/raw data/sample sendiass_lib/ingest sendiass_lib/services sendiass_lib/taxonomies \
-  sendiass_lib/privacy.py sendiass_lib/db.py
-DB_STALE := $(shell find $(DB_INPUTS) -newer $(DB) 2>/dev/null | head -n 1)
+# `make report` is the one target with variables; without them it stops here, before any set-up.
+ifneq ($(filter report,$(MAKECMDGOALS)),)
+ifeq ($(and $(YEAR),$(COUNTY)),)
+$(error usage: make report YEAR=<year> COUNTY=<service>   e.g. make report YEAR=2024 COUNTY=worcs; services: $(SERVICE_LIST))
+endif
+endif
 
-.PHONY: help env data report reports lab test lint baselines sample lock bench clean clean-all FORCE
+.PHONY: help env data report reports lab test lint baselines sample lock bench clean clean-all
 
 help: ## List the targets with a line on each
 	@echo "sendiass-workbench. Usage: make <target> [YEAR=2024 COUNTY=worcs]"
@@ -49,62 +49,40 @@ $(ENV_STAMP): requirements/lock.txt requirements/bootstrap.txt pyproject.toml
 	@touch $@
 	@echo "make env: ready"
 
-data: $(DB) ## Load data/raw/<service>/ where it holds extracts, else the bundled sample, into the database
-
-$(DB): $(ENV_STAMP) $(if $(DB_STALE),FORCE)
+# Each target below is one `sendiass` command (`sendiass --help`): the same steps run without make
+# (README, "Without make").
+data: $(ENV_STAMP) ## Load data/raw/<service>/ where it holds extracts, else the bundled sample, into the database
 	@$(SENDIASS) data --db $(DB)
-	@touch $@
 
-report: ## Build the appendices for one service and year: make report YEAR=2024 COUNTY=worcs
-	@if [ -z "$(YEAR)" ] || [ -z "$(COUNTY)" ]; then \
-	  echo "usage: make report YEAR=<year> COUNTY=<service>   e.g. make report YEAR=2024 COUNTY=worcs" >&2; \
-	  echo "services: $(SERVICE_LIST)" >&2; exit 2; fi
-	@case " $(SERVICES) " in *" $(COUNTY) "*) ;; \
-	  *) echo "unknown service '$(COUNTY)'; valid: $(SERVICE_LIST)" >&2; exit 2;; esac
-	@$(MAKE) --no-print-directory --silent data
+report: $(ENV_STAMP) ## Build the appendices for one service and year: make report YEAR=2024 COUNTY=worcs
 	@$(SENDIASS) report --service $(COUNTY) --year $(YEAR) --db $(DB)
 
-reports: ## Build every service and year that has data, and outputs/index.html
-	@$(MAKE) --no-print-directory --silent data
+reports: $(ENV_STAMP) ## Build every service and year that has data, and outputs/index.html
 	@$(SENDIASS) reports --db $(DB)
 
-lab: ## JupyterLab on the project kernel with notebooks/explore.ipynb; the database opens read-only
-	@$(MAKE) --no-print-directory --silent data
-	@SENDIASS_DB=$(abspath $(DB)) $(VENV)/bin/jupyter lab --ServerApp.root_dir=. notebooks/explore.ipynb \
-	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+lab: $(ENV_STAMP) ## JupyterLab on the project kernel with notebooks/explore.ipynb; the database opens read-only
+	@$(SENDIASS) lab --db $(DB) $(LAB_ARGS)
 
 test: $(ENV_STAMP) ## Lint, unit tests and notebook regressions (nbval) against the sample data
-	@$(VENV)/bin/ruff check --quiet .
-	@$(VENV)/bin/ruff format --check --quiet .
-	@$(SENDIASS) data --source sample --db $(SAMPLE_DB) --quiet
-	@SENDIASS_DB=$(SAMPLE_DB) $(VENV)/bin/pytest --nbval-lax --nbval-kernel-name sendiass
+	@$(SENDIASS) test
 
 lint: $(ENV_STAMP) ## Check style with ruff
-	@$(VENV)/bin/ruff check .
-	@$(VENV)/bin/ruff format --check .
+	@$(SENDIASS) lint
 
 baselines: $(ENV_STAMP) ## Re-run the notebooks on the sample data and store their outputs (nbval's baseline; review the diff)
-	@$(SENDIASS) data --source sample --db $(SAMPLE_DB) --quiet
-	@SENDIASS_DB=$(SAMPLE_DB) $(SENDIASS) baselines
+	@$(SENDIASS) baselines
 
 sample: $(ENV_STAMP) ## Regenerate the synthetic sample extracts in data/sample/ (deterministic)
 	@$(SENDIASS) sample
 
 lock: $(ENV_STAMP) ## Re-compile requirements/lock.txt from the pins in pyproject.toml
-	@$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes \
-	  --no-emit-package rfc3987-syntax --no-emit-package lark --no-header --annotation-style line \
-	  --quiet -o requirements/lock.txt
-	@sed -i '1i # Generated by `make lock` from pyproject.toml; see requirements/README.md. Do not edit.' requirements/lock.txt
-	@awk '/^uv==/{p=1} p&&/^[^ ]/&&!/^uv==/{p=0} p' requirements/lock.txt > requirements/bootstrap.txt
+	@$(SENDIASS) lock
 
 bench: $(ENV_STAMP) ## Speed and memory, each figure beside a baseline from the same run (bench/suite.py; minutes)
-	@$(VENV)/bin/python bench/suite.py $(BENCH_ARGS)
+	@$(SENDIASS) bench $(BENCH_ARGS)
 
-clean: ## Remove outputs and the databases (keeps .venv and extracts); `make clean-all` also removes .venv
-	rm -rf outputs/* data/processed/*.duckdb data/processed/*.duckdb.wal data/processed/*.tmp
-	@touch outputs/.gitkeep data/processed/.gitkeep
+clean: $(ENV_STAMP) ## Remove outputs and the databases (keeps .venv and extracts); `make clean-all` also removes .venv
+	@$(SENDIASS) clean
 
-clean-all: clean ## Also remove the virtual environment
-	rm -rf $(VENV)
-
-FORCE:
+clean-all: $(ENV_STAMP) ## Also remove the virtual environment
+	@$(SENDIASS) clean --all

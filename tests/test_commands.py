@@ -54,7 +54,7 @@ def test_report_for_a_service_with_no_data_says_how_to_load_it(tmp_path):
     db.connect(empty, read_only=False).close()
     out = sendiass("report", "--service", "bucks", "--year", "2021", "--db", str(empty))
     assert out.returncode == 2
-    assert "years with data: none (load extracts with `make data`)" in out.stderr
+    assert "years with data: none (load extracts with `sendiass data`)" in out.stderr
     assert "2021/22 (24 Feb 2021 - 23 Feb 2022)" in out.stderr
 
 

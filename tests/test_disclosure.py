@@ -68,7 +68,7 @@ def test_pages_say_internal_not_for_publication_when_the_rule_is_off(monkeypatch
         "service",
         lambda slug, period=None: config.Service(**{**service.__dict__, "disclosure": "off"}),
     )
-    facts = publish._page_facts("worcs", 2024, [])
+    facts = publish.page_facts("worcs", 2024, [])
     html = publish.render_index([], facts)
     assert "Internal: not for publication." in html
 

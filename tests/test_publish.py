@@ -207,7 +207,7 @@ def test_failing_notebook_is_reported_and_leaves_no_stale_page(sample_db, tmp_pa
     def broken(*args, **kwargs):
         raise RuntimeError("cell 3 failed\nKeyError: 'x'")
 
-    monkeypatch.setattr(publish, "render_appendix", broken)
+    monkeypatch.setattr(publish.appendix, "render_appendix", broken)
     result = publish.build_report(
         "herefs", 2023, db_path=sample_db, out_dir=out, force=True, progress=lambda _: None
     )
@@ -250,8 +250,8 @@ def test_reports_builds_every_service_and_year_collects_all_failures_and_indexes
             raise RuntimeError("cell 2 failed\nValueError: broken on purpose")
         return f"<p>{appendix.name} {service} {year}</p>"
 
-    monkeypatch.setattr(publish, "Kernel", NoKernel)
-    monkeypatch.setattr(publish, "render_appendix", render)
+    monkeypatch.setattr(publish.kernels, "Kernel", NoKernel)
+    monkeypatch.setattr(publish.appendix, "render_appendix", render)
     seen: list[str] = []
     result = publish.build_all(db_path=sample_db, out_dir=tmp_path, progress=seen.append)
     assert result.failures == ["herefs 2023: reasons: RuntimeError: ValueError: broken on purpose"]

@@ -256,20 +256,16 @@ def page_path(result: CheckResult, out_dir: Path | None = None) -> Path:
 
 def html(result: CheckResult) -> str:
     """The report as one offline, accessible HTML page, marked not for publication."""
-    import jinja2
-    from markupsafe import Markup
+    from ..publish.render import chrome, render
 
-    from ..publish import TEMPLATE, TEMPLATES_DIR, _chrome
-
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR / TEMPLATE), autoescape=True)
     name = config.service(result.service).name
     page = {
-        **_chrome([]),
+        **chrome([]),
         "service_name": name,
         "title": f"Check of {result.path.name} for {name} (not for publication)",
     }
-    page["css"] = Markup(page["css"])  # the house stylesheet, as written (autoescape would mangle it)
-    return env.get_template("check.html.j2").render(
+    return render(
+        "check.html.j2",
         page=page,
         result=result,
         summary=" ".join([*download_lines(result), summary(result)]),

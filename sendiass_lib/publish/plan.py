@@ -1,0 +1,139 @@
+"""One service-year's build: check the request, sort its pages into up to date and to render (by
+their fingerprints in the folder's manifest), then record each rendered page and write the index."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import availability, config, periods
+from ..availability import Appendix, appendices, years_with_data
+from . import fingerprint
+from .files import shown, write_atomic
+from .render import page_facts, render_index
+
+MANIFEST = ".build.json"
+
+
+class NoDataError(ValueError):
+    """The service has no data for the requested year; the message names the years it has."""
+
+
+@dataclass
+class ReportResult:
+    """What building one service-year did: pages built and up to date, failures, its index page."""
+
+    built: list[Path] = field(default_factory=list)
+    up_to_date: list[Path] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    index: Path | None = None
+
+
+def check_request(con, service: str, year: int) -> None:
+    """Fail with a message naming valid values when the service is unknown or has no data that year."""
+    years = years_with_data(con, service)  # an unknown service fails here, naming the valid ones
+    if year not in years:
+        label = periods.reporting_year(config.service(service), year).long_label
+        have = ", ".join(map(str, years)) if years else "none (load extracts with `sendiass data`)"
+        raise NoDataError(f"no data for {service} in {label}; years with data: {have}")
+
+
+def extracts(con, service: str) -> list[dict]:
+    """The service's load records (file, SHA-256, rows loaded and rejected, sample or not), in load order."""
+    rows = con.execute(
+        """SELECT file_name, sha256, rows_loaded, rows_rejected, is_sample FROM loads
+           WHERE service = ? ORDER BY load_id""",
+        [service],
+    ).fetchall()
+    keys = ("file_name", "sha256", "rows_loaded", "rows_rejected", "is_sample")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def first_line(exc: Exception) -> str:
+    """A failure in one line: the exception's type and the last line of its message."""
+    text = str(exc).strip()
+    lines = [line for line in text.splitlines() if line.strip()]
+    return f"{type(exc).__name__}: {lines[-1] if lines else ''}"
+
+
+@dataclass
+class Plan:
+    """One service-year's build: its pages, which of them to render, and its manifest of what each
+    page was built from (so a page rebuilds only when its inputs changed)."""
+
+    service: str
+    year: int
+    target: Path
+    pages: list[Appendix]
+    extracts: list[dict]
+    manifest: dict
+    todo: list[tuple[Appendix, Path, str]]
+    result: ReportResult
+    page: dict = field(default_factory=dict)  # facts for the page chrome, gathered only if needed
+
+    def jobs(self) -> list[tuple[Plan, Appendix, Path, str]]:
+        """The pages to render, each as (this plan, appendix, page path, fingerprint)."""
+        return [(self, *job) for job in self.todo]
+
+    def store(self, job: tuple, html: str | None, error: Exception | None, seconds: float, progress) -> None:
+        """Write one rendered page (or drop it, if its notebook failed) and note it in the manifest."""
+        _, appendix, html_path, key = job
+        if error is not None:  # a failing notebook must not stop the others
+            self.result.failures.append(f"{appendix.name}: {first_line(error)}")
+            self.manifest.pop(appendix.name, None)
+            html_path.unlink(missing_ok=True)  # never leave an out-of-date page to be published
+            return
+        write_atomic(html_path, html)
+        self.manifest[appendix.name] = key
+        self.result.built.append(html_path)
+        progress(f"{self.service} {self.year}: built {shown(html_path)} ({seconds:.1f} s)")
+
+    def close(self) -> ReportResult:
+        """Write the index page (if anything changed) and the manifest; the result in page order."""
+        result = self.result
+        order = {p.name: i for i, p in enumerate(self.pages)}
+        result.built.sort(key=lambda path: order[path.stem])
+        result.failures.sort(key=lambda failure: order[failure.split(":")[0]])
+        index = self.target / "index.html"
+        if result.built or result.failures or not index.exists():
+            done = [a for a in self.pages if (self.target / f"{a.name}.html").exists()]
+            facts = self.page or page_facts(self.service, self.year, self.extracts)
+            write_atomic(index, render_index(done, facts))
+        result.index = index
+        write_atomic(self.target / MANIFEST, json.dumps(self.manifest, indent=1, sort_keys=True))
+        return result
+
+
+def plan(con, service: str, year: int, out_dir: Path, force: bool, progress: Callable[[str], None]) -> Plan:
+    """Check the request, then sort the service-year's pages into up to date and to render."""
+    check_request(con, service, year)
+    loaded = extracts(con, service)
+    # check_request found involvements in the year: enough for a page that requires nothing more.
+    pages = availability.pages(con, service, year)
+    target = out_dir / str(year) / service
+    target.mkdir(parents=True, exist_ok=True)
+    manifest_path = target / MANIFEST
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    data_key = fingerprint.data_fingerprint(loaded)
+    code_key = fingerprint.code_fingerprint()
+
+    result = ReportResult()
+    for appendix in appendices():
+        if appendix not in pages:  # nothing to show for this service and year: no page, not an empty one
+            (target / f"{appendix.name}.html").unlink(missing_ok=True)
+            manifest.pop(appendix.name, None)
+    todo = []
+    for appendix in pages:
+        html_path = target / f"{appendix.name}.html"
+        key = fingerprint.page_key(code_key, data_key, service, year, appendix.path)
+        if not force and html_path.exists() and manifest.get(appendix.name) == key:
+            result.up_to_date.append(html_path)
+            progress(f"{service} {year}: {appendix.name} is up to date ({shown(html_path)})")
+        else:
+            todo.append((appendix, html_path, key))
+    made = Plan(service, year, target, pages, loaded, manifest, todo, result)
+    if todo:
+        made.page = page_facts(service, year, loaded)
+    return made
