@@ -15,7 +15,6 @@ database (<name>.lock) refuses a second one, naming the first.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import shutil
@@ -28,7 +27,7 @@ from pathlib import Path
 import duckdb
 
 from .. import config, db
-from . import data_checks, native
+from . import data_checks, exclusive, native
 from .contract import kinds, normalise_header
 from .errors import ExtractError
 from .load import LoadResult, file_sha256, load_file
@@ -158,9 +157,7 @@ def _only_build(db_path: Path) -> Iterator[None]:
     """Hold <db>.lock while building: a second build of the same database is refused, naming the
     first by the PID it wrote there. The file stays (removing it would let two builds lock two files)."""
     with open(db_path.with_name(db_path.name + ".lock"), "a+", encoding="utf-8") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not exclusive.try_lock(lock):
             lock.seek(0)
             holder = lock.read().strip()
             raise db.DatabaseBusyError(
@@ -172,7 +169,7 @@ def _only_build(db_path: Path) -> Iterator[None]:
         try:
             yield
         finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            exclusive.unlock(lock)
 
 
 @contextmanager
