@@ -113,12 +113,13 @@ def _clean(args) -> int:
 
 
 def _lock(args) -> int:
-    """uv compiles the pins and the dev extra, with hashes, for Python 3.11; the header goes on top,
+    """uv compiles the pins and the dev extra, with hashes, for Python 3.11 on every platform (Windows
+    and macOS only packages carry markers); the header goes on top,
     and uv's own entry is copied to requirements/bootstrap.txt (what installs uv first)."""
     compile_ = python_module(
         "uv", "pip", "compile", "pyproject.toml", "--extra", "dev", "--python-version", "3.11",
         "--generate-hashes", "--no-emit-package", "rfc3987-syntax", "--no-emit-package", "lark",
-        "--no-header", "--annotation-style", "line", "--quiet", "-o", str(LOCK),
+        "--no-header", "--annotation-style", "line", "--universal", "--quiet", "-o", str(LOCK),
     )  # fmt: skip
     if failed := run_child(compile_):
         return failed
