@@ -171,6 +171,8 @@ def _classes() -> dict[str, list[type]]:
     """Every class the library defines, by name (two modules may define one of the same name)."""
     found: dict[str, list[type]] = {}
     for info in pkgutil.walk_packages(importlib.import_module("sendiass_lib").__path__, "sendiass_lib."):
+        if info.name.endswith("__main__"):
+            continue  # running it is the command itself
         for name, value in vars(importlib.import_module(info.name)).items():
             if isinstance(value, type) and value.__module__ == info.name:
                 found.setdefault(name, []).append(value)
