@@ -8,8 +8,10 @@ suppression and every such relation into an audit.Publication, and hides further
 first) until each small count's interval is at least the service's protection width wide. Results
 then hide what the plan adds (`extra`), so the table, its chart and its sentences all follow it.
 
-A plan is made once per service, year and database in a process: the metrics that publish a
-service's own reporting year ask `cells` for their table's share of it when they make a result.
+Layers: the plan is made from the year's results as counted, under the line-by-line rule alone
+(metrics.label_mix, themes, national, blank_fields, which know nothing of it); the metrics a page
+calls (metrics.mixes, metrics.quality), a layer above, give each result the cells the plan hides in
+its table (`cells`).
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from datetime import date
 
 import duckdb
 
-from . import audit, config, disclosure, fields, periods
+from . import audit, config, disclosure, fields, labels, periods
+from .metrics import blank_fields, label_mix, national, themes
+from .metrics.label_mix import COUNT, LABEL, LEVELS, NOT_RECORDED
 
 SHARE_ROUNDING = 0.0005  # shares are printed to one decimal place of a percentage (or fewer)
 _plans: dict[tuple, Plan] = {}
-_building: set[tuple] = set()
 
 
 @dataclass
@@ -38,22 +41,19 @@ class Plan:
     unprotectable: list = field(default_factory=list)  # small counts no further suppression protects
 
 
-def cells(con: duckdb.DuckDBPyConnection, service: str, year: int, table: str) -> dict[str, list[str]]:
+def cells(
+    con: duckdb.DuckDBPyConnection, service: str, year: int, table: str, period: str | None = None
+) -> dict[str, list[str]]:
     """Cells of a table (`{row: [columns]}`) the audit of the service's published `year` hides
-    beyond the line-by-line rule; made once per service, year and database in a process. Empty
-    while that plan is being made (its own results are read with the line-by-line rule alone)."""
-    rule = disclosure.rule(config.service(service))
-    if not rule.on:
+    beyond the line-by-line rule; made once per service, year and database in a process. Empty for
+    a year of another kind (`period`) than the service's own: only its own years are published."""
+    svc = config.service(service)
+    rule = disclosure.rule(svc)
+    if not rule.on or period not in (None, svc.reporting_year):
         return {}
-    key = (_database_key(con), service, year, rule)
-    if key in _building:
-        return {}
+    key = (_database_key(con), svc.slug, year, rule)
     if key not in _plans:
-        _building.add(key)
-        try:
-            _plans[key] = plan(con, service, year)
-        finally:
-            _building.discard(key)
+        _plans[key] = plan(con, svc.slug, year)
     return {row: list(cols) for row, cols in _plans[key].extra.get(table, {}).items()}
 
 
@@ -112,9 +112,8 @@ class _Builder:
 
 
 def _publication(con, service: str, year: int, rule: disclosure.Rule):
-    """The service-year's count cells and relations (see the module docstring)."""
-    from .metrics import mixes
-
+    """The service-year's count cells and relations (see the module docstring), from its results as
+    counted: with the line-by-line rule, before any cell of this audit."""
     svc = config.service(service)
     span = periods.reporting_year(svc, year)
     build = _Builder(rule)
@@ -128,13 +127,14 @@ def _publication(con, service: str, year: int, rule: disclosure.Rule):
     label_cells: dict[str, dict[str, list[tuple]]] = defaultdict(lambda: defaultdict(list))
     bases: dict[str, list[tuple]] = defaultdict(list)
     codes: dict[str, str | None] = {}  # SEN type -> its DfE need code, for _national
-    for name, spec in [*fields.label_fields().items(), (mixes.LEVELS.name, mixes.LEVELS)]:
-        found = (
-            mixes.mixes(con, service, name, year)
-            if name != mixes.LEVELS.name
-            else [mixes.levels(con, service, year)]
+    counted: dict[str, list[label_mix.LabelMix]] = {}  # the year's mixes of each label column
+    for name, spec in [*fields.label_fields().items(), (LEVELS.name, LEVELS)]:
+        counted[name] = (
+            label_mix.counted(con, service, name, year)
+            if name != LEVELS.name
+            else [label_mix.counted_levels(con, service, year)]
         )
-        for mix in found:
+        for mix in counted[name]:
             if mix.empty:
                 continue
             table = mix_key(name, mix.period.start)
@@ -142,14 +142,14 @@ def _publication(con, service: str, year: int, rule: disclosure.Rule):
             hidden, published = shown.hidden, shown.data
             parts = []
             rows = (mix.with_blank_row() if mix.blank_row else mix).rows  # as published
-            for label, count, code in rows.select(mixes.LABEL, mixes.COUNT, "code").iter_rows():
-                if label == mixes.NOT_RECORDED:
+            for label, count, code in rows.select(LABEL, COUNT, "code").iter_rows():
+                if label == NOT_RECORDED:
                     cell = ("blank", name, span.start)
                 else:
                     cell = ("label", name, mix.period.start, label)
                     label_cells[name][label].append(cell)
                     codes[label] = code if name == "sen_types" else codes.get(label)
-                build.cell(cell, count, (table, label, mixes.COUNT), hidden=label in hidden)
+                build.cell(cell, count, (table, label, COUNT), hidden=label in hidden)
                 parts.append(cell)
             base = ("base", name, mix.period.start)
             build.cell(base, published.base, None, hidden=False, fixed=True)
@@ -159,20 +159,19 @@ def _publication(con, service: str, year: int, rule: disclosure.Rule):
                 blank = ("blank", name, span.start)
                 build.cell(blank, mix.not_recorded, None, hidden=False)
                 pub.total(involvements, [base, blank])
-    _themes(con, build, service, year, span, label_cells, bases)
-    _national(con, build, service, year, label_cells, bases, codes)
+    _themes(con, build, service, year, span, counted["reasons"], label_cells, bases)
+    _national(build, year, counted["sen_types"], label_cells, bases, codes)
     _blank_fields(con, build, service, year, span)
     return pub, build.where
 
 
-def _themes(con, build: _Builder, service, year, span, label_cells, bases) -> None:
-    """The themes-over-time table's shares for the year: each of its reasons' sum, of the year's."""
-    from . import labels
-    from .metrics import mixes
-
+def _themes(con, build: _Builder, service, year, span, reasons, label_cells, bases) -> None:
+    """The themes-over-time table's shares for the year: each of its reasons' sum, of the year's
+    (a theme's share in the year follows that year's reasons alone: ThemeTrend.protected)."""
     if "reasons" not in bases:
         return
-    trend = mixes.theme_trend(con, service, "reasons", year)
+    trend = themes.counted(con, service, "reasons", year, years=1)
+    trend = trend.with_hidden_labels({span.label: reasons})
     if span.label not in trend.years:
         return
     shown = trend.protected()
@@ -181,7 +180,7 @@ def _themes(con, build: _Builder, service, year, span, label_cells, bases) -> No
         for row in labels.taxonomy("reasons").select("label", "theme").iter_rows(named=True)
         if row["theme"]
     }
-    for theme, share in trend.shares.select(mixes.THEME, span.label).iter_rows():
+    for theme, share in trend.shares.select(themes.THEME, span.label).iter_rows():
         if span.label in shown.hidden.get(theme, []) or share is None:
             continue
         parts = [
@@ -195,13 +194,11 @@ def _themes(con, build: _Builder, service, year, span, label_cells, bases) -> No
             build.publication.share(parts, bases["reasons"], share, SHARE_ROUNDING, owners=owners)
 
 
-def _national(con, build: _Builder, service, year, label_cells, bases, code_of) -> None:
+def _national(build: _Builder, year, sen_types, label_cells, bases, code_of) -> None:
     """SEN types by DfE need: a need's share is its SEN types' sum; hidden if any of them is."""
-    from .metrics import national
-
     if "sen_types" not in bases:
         return
-    comparison = national.compare_sen_types(con, service, year)
+    comparison = national.by_need(sen_types, year)
     for need, code, share in comparison.rows.select(
         national.NEED, national.CODE, national.SERVICE
     ).iter_rows():
@@ -220,17 +217,14 @@ def _national(con, build: _Builder, service, year, label_cells, bases, code_of) 
 
 def _blank_fields(con, build: _Builder, service, year, span) -> None:
     """The data-quality page's blank counts: the same cells as the label mixes' blank ones."""
-    from .metrics import quality
-
-    blank = quality.missing(con, service, year)
+    blank = blank_fields.counted(con, service, year)
     table = blank_key(span.start)
     hidden = blank.protected().hidden
     titles = {f.title: name for name, f in fields.label_fields().items()} | {
-        title: column for column, title in quality.OPTIONAL_FIELDS.items()
+        title: column for column, title in blank_fields.OPTIONAL_FIELDS.items()
     }
-    for title, n in blank.rows.select(quality.FIELD, quality.BLANK).iter_rows():
+    for title, n in blank.rows.select(blank_fields.FIELD, blank_fields.BLANK).iter_rows():
         if n is None:
             continue
-        build.cell(
-            ("blank", titles[title], span.start), n, (table, title, quality.BLANK), hidden=title in hidden
-        )
+        cell = ("blank", titles[title], span.start)
+        build.cell(cell, n, (table, title, blank_fields.BLANK), hidden=title in hidden)

@@ -6,7 +6,7 @@ import polars as pl
 
 from sendiass_lib import config, disclosure, tables
 from sendiass_lib.disclosure import Rule
-from sendiass_lib.metrics import headline, involvements, mixes, training
+from sendiass_lib.metrics import headline, involvements, mixes, training, training_evaluations
 from sendiass_lib.views import headline as headline_view
 from sendiass_lib.views import involvements as involvements_view
 from sendiass_lib.views import mixes as mixes_view
@@ -208,7 +208,7 @@ def test_training_answers_show_no_percentage_on_a_question_answered_by_fewer_tha
         form(con, "worcs", f"f{i}", date(2024, 2, 1), Q1=rating, Q2=4)
     for i in range(9, 12):
         form(con, "worcs", f"f{i}", date(2024, 2, 1), Q2=4)
-    evaluations = training.joint_evaluations(con, "worcs", 2024)
+    evaluations = training_evaluations.joint_evaluations(con, "worcs", 2024)
     q1, q2 = evaluations.questions
     assert evaluations.protected(q1).hidden == {label: ["Share"] for label in q1.rows["Answer"]}
     assert evaluations.protected(q1).data["Responses"].to_list() == [6, 2, 0, 1]  # answers, not clients
@@ -240,7 +240,7 @@ def test_a_training_group_too_small_to_publish_is_not_drawn(con):
     # By audience, 40 and 33 give nothing away: the table's total (73) less 40 is 33 already.
     assert (
         "(by audience: parent/carer 40 and professional 33)"
-        in training_view.headline(attendance, training.joint_evaluations(con, "worcs", 2024)).data
+        in training_view.headline(attendance, training_evaluations.joint_evaluations(con, "worcs", 2024)).data
     )
 
 

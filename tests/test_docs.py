@@ -140,7 +140,9 @@ def test_the_connection_still_answers_sql_after_every_metric(sample_db):
         mixes,
         quality,
         training,
+        training_evaluations,
         tribunals,
+        youtube,
     )
 
     with connect(sample_db) as con:
@@ -152,9 +154,9 @@ def test_the_connection_still_answers_sql_after_every_metric(sample_db):
             lambda: headline.key_figures(con, "bucks", 2021),
             lambda: evaluations.evaluations(con, "worcs", 2024),
             lambda: training.attendance(con, "worcs", 2024),
-            lambda: training.joint_evaluations(con, "worcs", 2024),
+            lambda: training_evaluations.joint_evaluations(con, "worcs", 2024),
             lambda: digital.channels(con, "worcs", 2024),
-            lambda: digital.youtube_views(con, "worcs", 2024),
+            lambda: youtube.youtube_views(con, "worcs", 2024),
             lambda: figures.figures(con, "bucks", 2021),
             lambda: tribunals.avoidance_estimate(con, "worcs", 2024),
             lambda: quality.missing(con, "worcs", 2024),

@@ -7,7 +7,7 @@ import pytest
 
 from sendiass_lib import fields, labels
 from sendiass_lib.ingest.contract import base_contract
-from sendiass_lib.metrics import mixes
+from sendiass_lib.metrics import label_mix, mixes
 from sendiass_lib.views import mixes as mixes_view
 from tests import published
 
@@ -27,8 +27,8 @@ def involvement(con, ident, opened, level=None, **labels):
             )
 
 
-def shares(mix, column=mixes.SHARE):
-    return {k: v for k, v in zip(mix.rows[mixes.LABEL], mix.rows[column], strict=True) if v}
+def shares(mix, column=label_mix.SHARE):
+    return {k: v for k, v in zip(mix.rows[label_mix.LABEL], mix.rows[column], strict=True) if v}
 
 
 def test_the_loader_types_label_columns_as_the_metrics_group_them():
@@ -47,7 +47,7 @@ def test_several_reasons_count_once_each_and_shares_are_of_reasons_recorded(con,
     [mix] = mixes.mixes(con, "worcs", "reasons", 2023)
     assert (mix.involvements, mix.recorded, mix.labels_recorded, mix.not_recorded) == (4, 3, 4, 1)
     assert shares(mix) == {"EHCP": 0.5, "Transport": 0.25, "Tribunal": 0.25}
-    assert shares(mix, mixes.SHARE_OF_INVOLVEMENTS) == {"EHCP": 0.5, "Transport": 0.25, "Tribunal": 0.25}
+    assert shares(mix, label_mix.SHARE_OF_INVOLVEMENTS) == {"EHCP": 0.5, "Transport": 0.25, "Tribunal": 0.25}
     assert mix.share("Bullying") == 0.0  # listed with none: the table shows every reason of the list
     assert mix.rows.height == 28  # the list in force until March 2024
     note = mixes_view.base_note(mix)
@@ -79,7 +79,7 @@ def test_single_label_shares_are_of_those_recorded_and_blanks_are_reported_apart
 def test_unmapped_labels_are_listed_after_the_taxonomy_not_dropped(con):
     involvement(con, "a", date(2024, 1, 2), sen_types=["ASD", "Unmapped"])
     [mix] = mixes.mixes(con, "worcs", "sen_types", 2024)
-    assert mix.rows[mixes.LABEL][-1] == "Unmapped"
+    assert mix.rows[label_mix.LABEL][-1] == "Unmapped"
     assert shares(mix) == {"ASD": 0.5, "Unmapped": 0.5}
 
 
@@ -87,7 +87,7 @@ def test_levels_are_shares_of_involvements_with_a_level(con):
     for i, level in enumerate([1, 1, 1, 2, None]):
         involvement(con, f"i{i}", date(2024, 2, 1), level=level)
     mix = mixes.levels(con, "worcs", 2024)
-    assert mix.rows[mixes.COUNT].to_list() == [3, 1, 0, 0]
+    assert mix.rows[label_mix.COUNT].to_list() == [3, 1, 0, 0]
     assert shares(mix) == {"Level 1": 0.75, "Level 2": 0.25}
     assert mix.not_recorded == 1
 

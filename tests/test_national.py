@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sendiass_lib.metrics import national
+from sendiass_lib.metrics import mixes, national
 from sendiass_lib.views import national as text
 from tests.test_mixes import involvement
 
@@ -193,7 +193,7 @@ def test_labels_are_counted_by_code_and_compared_with_england(con, internal, tmp
     involvement(con, "b", date(2024, 3, 1), sen_types=["ASD", "ADHD", "SEMH"])
     involvement(con, "c", date(2024, 4, 1), sen_types=["Dyslexia", "Speech and lang"])
     involvement(con, "d", date(2024, 5, 1), sen_types=["Unmapped"])
-    comparison = national.compare_sen_types(con, "worcs", 2024, reference(tmp_path, ENGLAND))
+    comparison = mixes.compare_sen_types(con, "worcs", 2024, reference(tmp_path, ENGLAND))
     found = rows(comparison)
     assert comparison.labels_recorded == 8 and comparison.hidden == {}
     assert found["ASD"][national.SERVICE] == 2 / 8
@@ -216,7 +216,7 @@ def test_labels_are_counted_by_code_and_compared_with_england(con, internal, tmp
 
 def test_without_a_breakdown_the_service_side_is_shown_and_england_is_not_available(con, internal, tmp_path):
     involvement(con, "a", date(2024, 2, 1), sen_types=["ASD", "ADHD"])
-    comparison = national.compare_sen_types(con, "worcs", 2024, without_breakdown(tmp_path))
+    comparison = mixes.compare_sen_types(con, "worcs", 2024, without_breakdown(tmp_path))
     assert not comparison.england.available
     assert comparison.table().columns == [national.NEED, national.SERVICE, national.LABELS]
     assert comparison.rows[national.ENGLAND].null_count() == comparison.rows.height
@@ -233,7 +233,7 @@ def test_the_shipped_comparison_sets_the_service_beside_england_by_need(con, int
     # 2 SEN types: ASD 1, SEMH 1 (50% each); England's ASD (104,400 + 132,250) / 1,540,160 = 15.4%
     # is furthest below 50%, and SLCN (291,740 + 78,200) / 1,540,160 = 24.0% the largest with none.
     involvement(con, "a", date(2024, 2, 1), sen_types=["ASD", "SEMH"])
-    comparison = national.compare_sen_types(con, "worcs", 2024)
+    comparison = mixes.compare_sen_types(con, "worcs", 2024)
     found = rows(comparison)
     assert comparison.table().columns == [
         national.NEED, national.SERVICE, national.ENGLAND, national.DIFFERENCE, national.LABELS,
@@ -250,7 +250,7 @@ def test_the_shipped_comparison_sets_the_service_beside_england_by_need(con, int
 
 def test_the_page_says_what_englands_shares_are_of_and_prints_every_caveat(con, internal):
     involvement(con, "a", date(2024, 2, 1), sen_types=["ASD", "SEMH"])
-    comparison = national.compare_sen_types(con, "worcs", 2024)
+    comparison = mixes.compare_sen_types(con, "worcs", 2024)
     note = text.table_note(comparison)
     assert "England percentages are of the 1,540,160 pupils with SEN in state-funded schools" in note
     assert "not the 1,673,205 pupils with SEN in all schools" in note
@@ -292,7 +292,7 @@ def test_a_hidden_service_share_stays_hidden_with_the_next_smallest(con, tmp_pat
         for _ in range(times):
             involvement(con, f"i{n}", date(2024, 6, 1), sen_types=[label])
             n += 1
-    comparison = national.compare_sen_types(con, "worcs", 2024, reference(tmp_path, ENGLAND))
+    comparison = mixes.compare_sen_types(con, "worcs", 2024, reference(tmp_path, ENGLAND))
     found = rows(comparison)
     need = found["SEMH"][national.NEED]
     assert found["SEMH"][national.SERVICE] is None and found["SEMH"][national.DIFFERENCE] is None
@@ -314,7 +314,7 @@ def test_a_hidden_service_share_stays_hidden_with_the_next_smallest(con, tmp_pat
 def test_too_few_sen_types_hides_every_service_share(con, tmp_path):
     for i in range(6):
         involvement(con, f"i{i}", date(2024, 6, 1), sen_types=["ASD"])
-    comparison = national.compare_sen_types(con, "worcs", 2024, reference(tmp_path, ENGLAND))
+    comparison = mixes.compare_sen_types(con, "worcs", 2024, reference(tmp_path, ENGLAND))
     assert comparison.rows[national.SERVICE].null_count() == comparison.rows.height
     assert set(comparison.hidden) == set(comparison.rows[national.NEED])
     assert text.headline(comparison).data.startswith("Too few SEN types were recorded")

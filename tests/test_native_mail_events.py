@@ -17,7 +17,7 @@ from sendiass_lib.ingest.build import build
 from sendiass_lib.ingest.errors import ExtractError
 from sendiass_lib.ingest.load import load_file
 from sendiass_lib.ingest.native import eventbrite, mailchimp
-from sendiass_lib.metrics import digital, training
+from sendiass_lib.metrics import digital, mailing, training
 
 EMAILS = ["ann.smith@example.org", "bob.jones@example.org", "cat.brown@example.org"]
 PERSONAL = [
@@ -502,7 +502,7 @@ def test_the_same_figures_as_the_hand_made_extracts(tmp_path, internal):
     a = _load_both(tmp_path, "a.duckdb", [zipped, report])
     b = _load_both(tmp_path, "b.duckdb", sorted(made.iterdir()))
     with db.connect(a) as one, db.connect(b) as two:
-        [x], [y] = digital.mailing_list(one, "worcs", 2024), digital.mailing_list(two, "worcs", 2024)
+        [x], [y] = mailing.mailing_list(one, "worcs", 2024), mailing.mailing_list(two, "worcs", 2024)
         assert (
             (x.metric, x.current, x.scope)
             == (y.metric, y.current, y.scope)

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from sendiass_lib import db, formatting
-from sendiass_lib.metrics import mixes
+from sendiass_lib.metrics import label_mix, mixes
 from tests import published
 from tests.test_sample_mixes import canonical
 
@@ -21,7 +21,7 @@ def as_printed(fraction: float | None, decimals: int) -> float | None:
     return None if fraction is None else float(formatting.percent(fraction, decimals).rstrip("%"))
 
 
-def mix_for(con, table: dict) -> mixes.LabelMix:
+def mix_for(con, table: dict) -> label_mix.LabelMix:
     start, end = (date.fromisoformat(d) for d in table["period"])
     found = [
         m for m in mixes.mixes(con, table["service"], table["field"], start.year) if m.period.start == start
@@ -37,8 +37,8 @@ def test_label_mix_reproduces_the_published_table(sample_db, table):
     names = canonical(table)
     with db.connect(sample_db) as con:
         mix = mix_for(con, owner)
-    column = mixes.SHARE_OF_INVOLVEMENTS if owner["base"] == "involvements" else mixes.SHARE
-    shares = dict(zip(mix.rows[mixes.LABEL], mix.rows[column], strict=True))
+    column = label_mix.SHARE_OF_INVOLVEMENTS if owner["base"] == "involvements" else label_mix.SHARE
+    shares = dict(zip(mix.rows[label_mix.LABEL], mix.rows[column], strict=True))
     got = {}
     for label in table["rows"]:
         if label == table.get("not_recorded"):
@@ -55,7 +55,7 @@ def test_shares_of_labels_sum_to_one_for_every_mix(sample_db):
     with db.connect(sample_db) as con:
         for table in MIX_TABLES:
             mix = mix_for(con, table)
-            assert mix.rows[mixes.SHARE].sum() == pytest.approx(1.0), table["id"]
+            assert mix.rows[label_mix.SHARE].sum() == pytest.approx(1.0), table["id"]
 
 
 @pytest.mark.parametrize("table_id", ["herefs_intervention_levels", "worcs_intervention_levels"])
@@ -63,8 +63,8 @@ def test_intervention_levels_reproduce_the_published_2024_percentages(sample_db,
     table = published.table(table_id)
     with db.connect(sample_db) as con:
         mix = mixes.levels(con, table["service"], table["year"])
-    assert [as_printed(share, 0) for share in mix.rows[mixes.SHARE]] == table["percent"]
-    assert mix.rows[mixes.LABEL].to_list() == ["Level 1", "Level 2", "Level 3", "Level 4"]
+    assert [as_printed(share, 0) for share in mix.rows[label_mix.SHARE]] == table["percent"]
+    assert mix.rows[label_mix.LABEL].to_list() == ["Level 1", "Level 2", "Level 3", "Level 4"]
 
 
 def test_a_reason_alias_added_to_the_data_file_changes_the_appendix_with_no_code_change(

@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from sendiass_lib import db, formatting
-from sendiass_lib.metrics import digital, training
+from sendiass_lib.metrics import digital, mailing, training, training_evaluations, youtube
 from sendiass_lib.views import digital as digital_view
 from sendiass_lib.views import training as training_view
 from sendiass_lib.views import youtube as youtube_view
@@ -99,7 +99,7 @@ def test_training_headline_says_sessions_attendance_bookings_and_answers(con, in
     for i, (q1, q2) in enumerate([(4, 4), (4, 3), (3, 4), (1, 4)]):
         form(con, "worcs", f"f{i}", date(2024, 2, 1), Q1=q1, Q2=q2)
     attendance = training.attendance(con, "worcs", 2024)
-    evaluations = training.joint_evaluations(con, "worcs", 2024)
+    evaluations = training_evaluations.joint_evaluations(con, "worcs", 2024)
     assert training_view.headline(attendance, evaluations).data == (
         "Worcestershire SENDIASS ran 2 training sessions in 2024 with a total attendance of 35 "
         "(by audience: professional 30 and parent/carer 5). At the sessions that took bookings, 5 of the "
@@ -114,7 +114,7 @@ def test_training_headline_says_sessions_attendance_bookings_and_answers(con, in
 
 def test_no_sessions_says_so(con):
     attendance = training.attendance(con, "worcs", 2024)
-    evaluations = training.joint_evaluations(con, "worcs", 2024)
+    evaluations = training_evaluations.joint_evaluations(con, "worcs", 2024)
     assert attendance.sessions == 0 and attendance.booked is None
     assert training_view.headline(attendance, evaluations).data == (
         "No training sessions are loaded for Worcestershire SENDIASS in 2024."
@@ -134,7 +134,7 @@ def test_evaluation_shares_are_of_the_forms_answering_each_question_best_first(c
     form(con, "worcs", "c", date(2024, 3, 1), Q1=3)  # Q2 left blank
     form(con, "worcs", "d", date(2024, 3, 1), Q1=1, Q2=4)
     form(con, "worcs", "late", date(2025, 1, 2), Q1=1, Q2=1)  # another year
-    result = training.evaluations(con, "worcs", 2024)
+    result = training_evaluations.evaluations(con, "worcs", 2024)
     assert not result.joint and result.scope == "Worcestershire"
     assert result.forms == {"worcs": 4}
     q1, q2 = result.questions
@@ -157,7 +157,7 @@ def test_joint_evaluations_pool_the_forms_of_services_sharing_joint_channels(con
     form(con, "worcs", "w2", date(2024, 3, 1), Q1=2, Q2=4)
     form(con, "worcs", "w3", date(2024, 3, 1), Q1=2, Q2=3)
     for service in ("herefs", "worcs"):
-        result = training.joint_evaluations(con, service, 2024)
+        result = training_evaluations.joint_evaluations(con, service, 2024)
         assert result.joint and result.scope == "joint: Herefordshire & Worcestershire"
         assert result.forms == {"herefs": 1, "worcs": 3}
         assert result.result("Q1").rows["Responses"].to_list() == [1, 1, 2, 0]
@@ -168,12 +168,12 @@ def test_joint_evaluations_pool_the_forms_of_services_sharing_joint_channels(con
 def test_forms_asking_other_questions_or_without_a_shared_channel_are_not_pooled(con):
     form(con, "herefs", "h1", date(2024, 3, 1), Q1=4, Q3=4)
     form(con, "worcs", "w1", date(2024, 3, 1), Q1=3, Q2=4)
-    assert not training.joint_evaluations(con, "worcs", 2024).joint  # no joint channel shared
+    assert not training_evaluations.joint_evaluations(con, "worcs", 2024).joint  # no joint channel shared
     metric(con, "herefs", date(2024, 1, 1), "Website", "Visitors", 10)
     metric(con, "worcs", date(2024, 1, 1), "Website", "Visitors", 10)
-    own = training.joint_evaluations(con, "worcs", 2024)  # shared channel, but Q3 instead of Q2
+    own = training_evaluations.joint_evaluations(con, "worcs", 2024)  # shared channel, but Q3 instead of Q2
     assert not own.joint and own.forms == {"worcs": 1}
-    mixed = training.evaluations(con, ["herefs", "worcs"], 2024)
+    mixed = training_evaluations.evaluations(con, ["herefs", "worcs"], 2024)
     assert [q.question.key for q in mixed.questions] == ["Q1", "Q2", "Q3"]
     assert mixed.result("Q3").question.text == "Question 3"
 
@@ -182,7 +182,7 @@ def test_pooling_forms_rated_on_different_scales_is_refused(con):
     form(con, "herefs", "h1", date(2024, 3, 1), scale=(0, 10), Q1=7)
     form(con, "worcs", "w1", date(2024, 3, 1), Q1=3)
     with pytest.raises(ValueError, match="different scales"):
-        training.evaluations(con, ["herefs", "worcs"], 2024)
+        training_evaluations.evaluations(con, ["herefs", "worcs"], 2024)
 
 
 # Digital ------------------------------------------------------------------------------------------
@@ -254,7 +254,7 @@ def test_youtube_views_in_the_year_are_the_january_totals_after_minus_before(con
     total(date(2023, 1, 1), "Gap", 10)  # recorded before, but no Jan 2024 total: not known
     total(date(2025, 1, 1), "Gap", 30)
     total(date(2024, 1, 1), "Gone", 5)  # no Jan 2025 total
-    [views] = digital.youtube_views(con, "worcs", 2024)
+    [views] = youtube.youtube_views(con, "worcs", 2024)
     assert (views.start, views.end) == (date(2024, 1, 1), date(2025, 1, 1))
     assert views.snapshots == [date(2023, 1, 1), date(2024, 1, 1), date(2025, 1, 1)]
     assert [views.views(v) for v in ("Old", "New", "Gap", "Gone")] == [20, 40, None, None]
@@ -265,7 +265,7 @@ def test_youtube_views_in_the_year_are_the_january_totals_after_minus_before(con
     headings = ["Total views, Jan 2023", "Total views, Jan 2024", "Total views, Jan 2025", "Views in 2024"]
     assert "".join(f'<th scope="col">{h}</th>' for h in headings) in html  # the page's headings
     assert youtube_view.video_chart_title(views) == "The most-watched video had 67% of the 60 views in 2024"
-    [last_year] = digital.youtube_views(con, "worcs", 2023)
+    [last_year] = youtube.youtube_views(con, "worcs", 2023)
     assert [last_year.views(v) for v in ("Old", "Gone", "New")] == [30, 5, None]
 
 
@@ -274,14 +274,14 @@ def test_mailing_list_compares_the_latest_figure_of_each_year(con):
     metric(con, "worcs", date(2023, 12, 1), "Mailing list", "Subscribers", 800)
     metric(con, "worcs", date(2024, 3, 1), "Mailing list", "Subscribers", 900)
     metric(con, "worcs", date(2024, 9, 1), "Mailing list", "Subscribers", 1000)
-    [listing] = digital.mailing_list(con, "worcs", 2024)
+    [listing] = mailing.mailing_list(con, "worcs", 2024)
     assert (listing.previous, listing.current) == ((date(2023, 12, 1), 800), (date(2024, 9, 1), 1000))
     assert listing.change == pytest.approx(0.25)
     assert listing.table().columns == ["Measure", "Dec 2023", "Sep 2024", "Change"]
     assert digital_view.mailing_sentence(listing) == (
         "The joint mailing list had 1,000 subscribers in Sep 2024, up 25% from 800 in Dec 2023."
     )
-    assert digital.mailing_list(con, "worcs", 2025) == []
+    assert mailing.mailing_list(con, "worcs", 2025) == []
 
 
 def test_digital_headline_one_sentence_per_channel(con):
@@ -295,8 +295,8 @@ def test_digital_headline_one_sentence_per_channel(con):
         2024,
         digital.website(con, "worcs", 2024),
         digital.social_media(con, "worcs", 2024),
-        digital.youtube_views(con, "worcs", 2024),
-        digital.mailing_list(con, "worcs", 2024),
+        youtube.youtube_views(con, "worcs", 2024),
+        mailing.mailing_list(con, "worcs", 2024),
     ).data
     assert text == (
         "The joint Herefordshire & Worcestershire website had 400 visitors in 2024; the busiest month was "
@@ -350,7 +350,7 @@ def test_attendance_by_audience_and_format_and_the_totals_are_the_published_ones
 
 @pytest.mark.parametrize("service", ["herefs", "worcs"])
 def test_both_published_training_evaluation_tables_are_reproduced_jointly(sample, service):
-    result = training.joint_evaluations(sample, service, 2024)
+    result = training_evaluations.joint_evaluations(sample, service, 2024)
     assert result.joint and result.scope == "joint: Herefordshire & Worcestershire"
     for table_id in ("hw_training_evaluation_1", "hw_training_evaluation_2"):
         key, printed = published.table(table_id)["question"], published.table(table_id)["percent"]
@@ -360,7 +360,7 @@ def test_both_published_training_evaluation_tables_are_reproduced_jointly(sample
             for label, share in answers.table().select("Answer", "Share").rows()
         }
         assert got == printed, key
-    own = training.evaluations(sample, service, 2024)  # one county alone does not print the published ones
+    own = training_evaluations.evaluations(sample, service, 2024)  # one county alone: not what was printed
     assert own.total_forms < result.total_forms
 
 
@@ -385,7 +385,7 @@ def test_social_media_per_platform_per_month_is_the_published_table(sample):
 
 def test_youtube_views_per_video_are_the_published_ones(sample):
     printed = published.table("hw_youtube_views")
-    [views] = digital.youtube_views(sample, "herefs", 2024)
+    [views] = youtube.youtube_views(sample, "herefs", 2024)
     got = {video: list(values) for video, *values in views.videos.rows()}
     assert got == printed["videos"]
     assert views.total == sum(values[-1] for values in printed["videos"].values())  # the sum is not printed
@@ -393,7 +393,7 @@ def test_youtube_views_per_video_are_the_published_ones(sample):
 
 def test_mailing_list_change_is_the_published_one(sample):
     printed = published.table("hw_mailing_list")
-    [listing] = digital.mailing_list(sample, "worcs", 2024)
+    [listing] = mailing.mailing_list(sample, "worcs", 2024)
     assert (listing.previous[1], listing.current[1]) == (printed["previous"], printed["current"])
     assert formatting.percent(listing.change, 2) == f"{printed['change_percent']}%"
 
@@ -405,9 +405,9 @@ def test_no_column_is_left_unaccounted_for(sample):
         c.months.drop("month", "Month").count().sum_horizontal().item()
         for c in digital.channels(sample, "worcs", 2024)
     )
-    [views] = digital.youtube_views(sample, "worcs", 2024)
+    [views] = youtube.youtube_views(sample, "worcs", 2024)
     snapshots = views.videos.drop("Video", "views").count().sum_horizontal().item()
-    [listing] = digital.mailing_list(sample, "worcs", 2024)
+    [listing] = mailing.mailing_list(sample, "worcs", 2024)
     loaded = digital.rows(sample, "worcs", date(2022, 1, 1), date(2025, 1, 1)).height
     assert shown + snapshots + 2 == loaded
     assert isinstance(listing.table(), pl.DataFrame)
@@ -422,5 +422,5 @@ def test_attendance_not_recorded_is_not_counted_as_none_attending(con, internal)
     assert (result.booked, result.attended, result.attended_booked) == (23, None, None)
     total = result.summary_table().filter(pl.col("Audience and format") == "Total").row(0, named=True)
     assert (total["Booked"], total["Attended"]) == (23, None)
-    sentence = training_view.headline(result, training.joint_evaluations(con, "worcs", 2024)).data
+    sentence = training_view.headline(result, training_evaluations.joint_evaluations(con, "worcs", 2024)).data
     assert "attendance was not recorded" in sentence and "0 of the" not in sentence

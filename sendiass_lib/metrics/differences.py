@@ -10,7 +10,7 @@ import polars as pl
 import yaml
 
 from .. import config
-from . import evaluations, figures, headline, involvements, mixes
+from . import evaluations, figures, headline, involvements, label_mix, mixes
 
 DIFFERENCES_FILE = config.PACKAGE_DIR / "published" / "report_differences.yaml"
 MEASURE, VALUE, OF, HIDDEN = "Measure", "Value", "Of", "Hidden"
@@ -50,7 +50,7 @@ def _from_data(con, service: str, year: int, entry: dict) -> tuple[float | None,
         return over, months.drop_nulls().len(), False
     if measure == "mix_total":
         found = _mix_from(con, service, year, entry)
-        return (found.rows[mixes.SHARE].sum() if found else None), None, False
+        return (found.rows[label_mix.SHARE].sum() if found else None), None, False
     if measure == "key_figure":
         return headline.key_figures(con, service, year).value(entry["name"]), None, False
     if measure == "share_of_new":
@@ -74,7 +74,7 @@ def _from_data(con, service: str, year: int, entry: dict) -> tuple[float | None,
     raise ValueError(f"{DIFFERENCES_FILE.name}: unknown measure '{measure}'")
 
 
-def _mix_from(con, service: str, year: int, entry: dict) -> mixes.LabelMix | None:
+def _mix_from(con, service: str, year: int, entry: dict) -> label_mix.LabelMix | None:
     """The year's mix of entry["field"] under the list in force from entry["start"], if any."""
     start = entry["start"] if isinstance(entry["start"], date) else date.fromisoformat(entry["start"])
     found = [m for m in mixes.mixes(con, service, entry["field"], year) if m.period.start == start]

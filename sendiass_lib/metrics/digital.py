@@ -1,4 +1,5 @@
-"""Digital reach: website visitors, social media and YouTube per month, and the mailing list.
+"""Digital reach: website visitors and social media per month, from the digital figures every page
+of a service shows (YouTube's views per video: metrics.youtube; the mailing list: metrics.mailing).
 
 Rules (docs/database.md, table digital_metrics):
 - A service's page shows the rows of its own extracts whose scope is not "joint", and the joint rows
@@ -8,13 +9,6 @@ Rules (docs/database.md, table digital_metrics):
   used and the disagreement is counted (`conflicts`), never added up.
 - Levels (followers, subscribers, cumulative "Total views") are counts at a point in time: they are
   never summed over months. Everything else (visitors, reach, clicks, views) is a monthly flow.
-- YouTube "views in YEAR" = the video's cumulative total recorded in the first month after the
-  reporting year minus the total recorded in the year's first month (for 2024: Jan 2025 - Jan 2024),
-  as the published Team Report 2024 computes its "Total views in 2024". A video first recorded after
-  the year's first month with no earlier figure is taken as published since then (all its views
-  count); a video with earlier figures but none for a snapshot month has no figure ([x]).
-- Mailing list: the latest figure within the reporting year against the latest within the year
-  before (the published "880 for 2023" and "1,155 latest figures").
 """
 
 from __future__ import annotations
@@ -28,7 +22,7 @@ import polars as pl
 
 from .. import config, periods
 from ..config import Service
-from ..fields import CUMULATIVE_VIEWS, LEVEL_METRICS, is_level
+from ..fields import CUMULATIVE_VIEWS, is_level
 from ..periods import Period
 
 JOINT = "joint"
@@ -37,7 +31,6 @@ YOUTUBE = "youtube"
 MAILING_LIST = {"mailing list", "newsletter"}
 MONTH = "Month"
 TOTAL = "Total"
-VIDEO = "Video"
 
 
 def month_label(day: date) -> str:
@@ -104,7 +97,7 @@ def rows(con: duckdb.DuckDBPyConnection, service: str, start: date, end: date) -
 def conflicts(con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None) -> int:
     """How many joint figures of the year two services' extracts give different values for."""
     span = periods.reporting_year(config.service(service), year, period)
-    found = rows(con, service, span.start, _next_month(span.end))
+    found = rows(con, service, span.start, next_month(span.end))
     return found.filter(pl.col("versions") > 1).height
 
 
@@ -204,147 +197,16 @@ def social_media(
     return [c for c in channels(con, service, year, period) if c.channel.lower() != WEBSITE]
 
 
-@dataclass(frozen=True)
-class VideoViews:
-    """YouTube views per video in a reporting year, from cumulative totals (see the module docstring)."""
-
-    service: Service
-    period: Period
-    scope: str
-    start: date  # the snapshot month at the start of the year (Jan 2024)
-    end: date  # the snapshot month after the year (Jan 2025)
-    snapshots: list[date]  # the snapshot months shown: from two years before the start to the end
-    # Video, one Int64 column of total views per snapshot month (named by month_label), views (the year's)
-    videos: pl.DataFrame
-
-    @property
-    def total(self) -> int | None:
-        """Views of every video with a figure for the year."""
-        known = self.videos["views"].drop_nulls()
-        return int(known.sum()) if known.len() else None
-
-    def views(self, video: str) -> int | None:
-        """One video's views in the year (None when a snapshot is missing)."""
-        found = self.videos.filter(pl.col(VIDEO) == video)
-        return found["views"].item() if found.height else None
-
-    def table(self) -> pl.DataFrame:
-        """Video, the total views at each snapshot month, the year's views, and a Total row."""
-        frame = self.videos
-        sums = {c: (int(frame[c].sum()) if frame[c].drop_nulls().len() else None) for c in frame.columns[1:]}
-        return pl.concat([frame, pl.DataFrame([{VIDEO: TOTAL, **sums}], schema=frame.schema)])
-
-
 def month_starts(period: Period) -> list[date]:
     """The first days of the calendar months that start within the period (digital figures are monthly)."""
-    day = period.start if period.start.day == 1 else _next_month(period.start)
+    day = period.start if period.start.day == 1 else next_month(period.start)
     found = []
     while day <= period.end:
         found.append(day)
-        day = _next_month(day)
+        day = next_month(day)
     return found
 
 
-def _next_month(day: date) -> date:
+def next_month(day: date) -> date:
+    """The first day of the month after the one `day` is in."""
     return periods.month_end(day) + timedelta(days=1)
-
-
-def youtube_views(
-    con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
-) -> list[VideoViews]:
-    """Views per video in the reporting year from the cumulative totals, one per scope (normally one)."""
-    svc = config.service(service)
-    span = periods.reporting_year(svc, year, period)
-    start = span.start.replace(day=1)
-    end = (span.end + timedelta(days=1)).replace(day=1)
-    first_shown = date(start.year - 2, start.month, 1)
-    found = rows(con, service, date(1900, 1, 1), end).filter(
-        (pl.col("channel").str.to_lowercase() == YOUTUBE)
-        & (pl.col("metric").str.to_lowercase() == CUMULATIVE_VIEWS)
-        & pl.col("item").is_not_null()
-    )
-    result = []
-    for (scope,) in found.select("scope").unique(maintain_order=True).iter_rows():
-        part = found.filter(pl.col("scope") == scope)
-        shown = sorted(
-            m for m in part["month"].unique() if first_shown <= m <= end and m.month == start.month
-        )
-        for edge in (start, end):
-            if edge not in shown:
-                shown = sorted({*shown, edge})
-        videos = []
-        for video in dict.fromkeys(part["item"]):
-            figures = dict(part.filter(pl.col("item") == video).select("month", "value").iter_rows())
-            at_end, at_start = figures.get(end), figures.get(start)
-            if at_start is None and not any(m < start for m in figures):
-                at_start = 0  # first recorded after the year began: published during it
-            views = at_end - at_start if at_end is not None and at_start is not None else None
-            snapshots = {month_label(m): figures.get(m) for m in shown}
-            videos.append({VIDEO: video, **snapshots, "views": views})
-        schema = {
-            VIDEO: pl.String,
-            **{month_label(m): pl.Int64 for m in shown},
-            "views": pl.Int64,
-        }
-        frame = pl.DataFrame(videos, schema=schema)
-        result.append(VideoViews(svc, span, scope_label(con, service, scope), start, end, shown, frame))
-    return result
-
-
-@dataclass(frozen=True)
-class MailingList:
-    """Mailing list subscribers at the latest month of the year against the latest of the year before."""
-
-    service: Service
-    period: Period
-    scope: str
-    metric: str
-    previous: tuple[date, int] | None  # (month, value) latest in the previous reporting year
-    current: tuple[date, int] | None  # (month, value) latest in the reporting year
-
-    @property
-    def change(self) -> float | None:
-        """Fractional change from the previous figure, or None."""
-        if self.previous is None or self.current is None or not self.previous[1]:
-            return None
-        return self.current[1] / self.previous[1] - 1
-
-    def table(self) -> pl.DataFrame:
-        """For display: one row (the metric), a column per figure and the change."""
-        columns: dict[str, list] = {"Measure": [self.metric]}
-        for found in (self.previous, self.current):
-            if found is not None:
-                columns[month_label(found[0])] = [found[1]]
-        frame = pl.DataFrame(columns)
-        if self.change is not None:
-            frame = frame.with_columns(pl.lit(self.change).alias("Change"))
-        return frame
-
-
-def mailing_list(
-    con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
-) -> list[MailingList]:
-    """One MailingList per scope and level metric of the mailing list channel (normally one:
-    subscribers; flows such as a Mailchimp download's Joined and Left are not a latest figure)."""
-    svc = config.service(service)
-    span = periods.reporting_year(svc, year, period)
-    before = periods.reporting_year(svc, year - 1, period)
-    found = rows(con, service, before.start, span.end).filter(
-        pl.col("channel").str.to_lowercase().is_in(list(MAILING_LIST))
-        & pl.col("item").is_null()
-        # Levels only: a Mailchimp download's monthly Joined / Left are flows, not a latest figure.
-        & pl.col("metric").str.strip_chars().str.to_lowercase().is_in(list(LEVEL_METRICS))
-    )
-    result = []
-    for scope, metric in found.select("scope", "metric").unique(maintain_order=True).iter_rows():
-        part = found.filter((pl.col("scope") == scope) & (pl.col("metric") == metric)).sort("month")
-        latest = {}
-        for year_span in (before, span):
-            inside = part.filter(pl.col("month").is_between(year_span.start, year_span.end))
-            latest[year_span] = inside.select("month", "value").row(-1) if inside.height else None
-        if latest[span] is None:
-            continue
-        result.append(
-            MailingList(svc, span, scope_label(con, service, scope), metric, latest[before], latest[span])
-        )
-    return result

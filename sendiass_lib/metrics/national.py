@@ -2,11 +2,12 @@
 
 England's figures are the January 2024 school census (reference/england_sen_2024.yaml): totals for
 all schools, and a breakdown by primary need for state-funded schools whose shares are of its own
-total. The service side is its SEN type mix (metrics.mixes) with each label counted under the DfE
+total. The service side is its SEN type mix (metrics.label_mix) with each label counted under the DfE
 primary need code the taxonomy gives it; labels without a code go to "Other/unmapped". Service
 percentages are of the SEN types recorded (several per involvement); England's are of pupils with
-SEN (one primary need each): context, not like for like. Only the published mix
-(LabelMix.protected) is used, and a code with any hidden label is hidden too.
+SEN (one primary need each): context, not like for like. Only the mix as published
+(LabelMix.protected) is used, and a code with any hidden label is hidden too: pages show the
+comparison of the mixes they show (metrics.mixes.compare_sen_types).
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import yaml
 
 from .. import config, disclosure, periods
 from ..config import Service
 from ..periods import Period
-from . import mixes
+from .label_mix import COUNT, LABEL, LabelMix
 
 ENGLAND_FILE = config.PACKAGE_DIR / "reference" / "england_sen_2024.yaml"
 CODE = "code"
@@ -191,19 +191,15 @@ class SenTypeComparison:
         return disclosure.Shown(self.table(), {k: v for k, v in hidden.items() if v}, self.rule)
 
 
-def compare_sen_types(
-    con: duckdb.DuckDBPyConnection,
-    service: str,
-    year: int,
-    reference: Path = ENGLAND_FILE,
-    period: str | None = None,
+def by_need(
+    found: list[LabelMix], year: int, reference: Path = ENGLAND_FILE, period: str | None = None
 ) -> SenTypeComparison:
-    """The service's SEN types in reporting year `year` by DfE primary need, beside England's shares.
+    """The SEN types of `found` (a service's SEN-type mixes of reporting year `year`, one per list in
+    force) by DfE primary need, beside England's shares.
 
     A code's share is the sum of its labels' shares of the SEN types recorded. It is hidden ([c]) if
-    any of its labels is hidden by the disclosure rule; and if that leaves one code hidden, the
-    smallest other is hidden too, so the shares' 100% cannot give it back."""
-    found = mixes.mixes(con, service, "sen_types", year, period)
+    any of its labels is hidden on the mix (LabelMix.protected); and if that leaves one code hidden,
+    the smallest other is hidden too, so the shares' 100% cannot give it back."""
     published = [mix.protected() for mix in found]
     base = sum(mix.labels_recorded for mix in found)
     # Labels by code, over every list in force in the year; a code is hidden if any label is.
@@ -211,19 +207,17 @@ def compare_sen_types(
         [
             shown.data.rows.select(
                 pl.col(CODE).fill_null(UNMAPPED_NEED),
-                pl.col(mixes.LABEL),
-                pl.col(mixes.COUNT),
-                pl.col(mixes.LABEL)
-                .is_in(pl.Series(list(shown.hidden), dtype=pl.String).implode())
-                .alias("hidden"),
+                pl.col(LABEL),
+                pl.col(COUNT),
+                pl.col(LABEL).is_in(pl.Series(list(shown.hidden), dtype=pl.String).implode()).alias("hidden"),
             )
             for shown in published
         ]
     )
     by_code = labels.group_by(CODE, maintain_order=True).agg(
-        pl.col(mixes.COUNT).sum().alias("n"),
+        pl.col(COUNT).sum().alias("n"),
         pl.col("hidden").any(),
-        pl.col(mixes.LABEL).unique(maintain_order=True).str.join(", ").alias(LABELS),
+        pl.col(LABEL).unique(maintain_order=True).str.join(", ").alias(LABELS),
     )
     reference_needs = england(reference)
     svc = found[0].service

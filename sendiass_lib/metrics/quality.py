@@ -9,25 +9,19 @@ should look at first, for the terminal and for the data-quality page (views.qual
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import duckdb
 import polars as pl
 
-from .. import availability, config, disclosure, periods
+from .. import availability, config, disclosure, periods, suppression
 from ..config import Service
 from ..fields import label_fields
 from ..periods import Period
-from . import mixes
+from . import blank_fields
+from .blank_fields import FIELD, OPTIONAL_FIELDS, STATUS, BlankFields
 
-OPTIONAL_FIELDS = {
-    "first_response_on": "Date of first response",
-    "closed_on": "Date closed",
-    "intervention_level": "Intervention level (set at closure)",
-}
-FIELD, IN_EXTRACT, BLANK, SHARE_BLANK, STATUS = "Field", "In the extract", "Blank", "Share blank", "Status"
-NOT_IN_EXTRACT, ALL_BLANK, ALL_UNMAPPED = "not in the extract", "blank all year", "every label unmapped"
-UNKNOWN_COLUMNS = "unknown columns"  # a warning's kind beside the three statuses above
+UNKNOWN_COLUMNS = "unknown columns"  # a warning's kind beside a field's statuses (blank_fields)
 # Why a column of a loaded file was not stored (dropped_columns).
 UNKNOWN, PERSONAL, IGNORED = "unknown", "personal", "ignored"
 
@@ -115,98 +109,22 @@ def unmapped(
     return UnmappedLabels(svc, span, pl.DataFrame(rows, schema=schema, orient="row"))
 
 
-@dataclass(frozen=True)
-class BlankFields:
-    """For each optional field: whether the extracts had it, and how many of the year's
-    involvements left it blank."""
-
-    service: Service
-    period: Period
-    involvements: int  # opened in the year
-    rows: pl.DataFrame  # Field, In the extract, Blank, Share blank, Status (null: nothing to note)
-    audited: dict[str, list[str]] = field(default_factory=dict)  # further cells the audit hides
-
-    def protected(self) -> disclosure.Shown:
-        """As it may be published: a blank count of 1 to 4 (of people's records) is [c] with its
-        share, and no share is given on fewer involvements than the rule's minimum."""
-        rule = disclosure.rule(self.service)
-        frame = self.rows.select(FIELD, BLANK, SHARE_BLANK, STATUS)
-        frame, hidden = disclosure.protect(frame, [BLANK], rule, totals=False, shares={SHARE_BLANK: BLANK})
-        more = {f: [BLANK, SHARE_BLANK] for f in self.audited}  # (suppression.plan)
-        if not disclosure.percent_shown(self.involvements, rule):
-            more |= {f: [BLANK, SHARE_BLANK] if f in more else [SHARE_BLANK] for f in frame[FIELD]}
-        frame = disclosure.withhold(frame, hidden, more)
-        return disclosure.Shown(frame, hidden, rule)
-
-    def not_in_extract(self) -> dict[str, list[str]]:
-        """Cells to show as [z]: the fields the extracts did not have."""
-        absent = self.rows.filter(pl.col(IN_EXTRACT).not_())[FIELD]
-        return {field: [BLANK, SHARE_BLANK] for field in absent}
-
-
 def missing(
     con: duckdb.DuckDBPyConnection, service: str, year: int, period: str | None = None
 ) -> BlankFields:
     """For each optional field and label column: whether the extracts that supplied the year's
-    involvements had it, and the involvements opened in the year with it blank (and their share)."""
-    svc = config.service(service)
-    span = periods.reporting_year(svc, year, period)
-    where = "service = $service AND opened_on BETWEEN $start AND $end"
-    params = {"service": service, "start": span.start, "end": span.end}
-    total = con.execute(f"SELECT count(*) FROM involvements WHERE {where}", params).fetchall()[0][0]
-    rows = []
-    for column, title in OPTIONAL_FIELDS.items():
-        carried = mixes.carries(con, service, column, span) is not False
-        n = con.execute(
-            f"SELECT count(*) FROM involvements WHERE {where} AND {column} IS NULL", params
-        ).fetchall()[0][0]
-        rows.append((title, carried, n if carried else None, None))
-    for column in label_fields().values():
-        blank, labelled, mapped = con.execute(
-            f"""SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM involvement_labels l
-                        WHERE l.service = i.service AND l.involvement_id = i.involvement_id
-                        AND l.field = $field)),
-                    (SELECT count(*) FROM involvement_labels WHERE service = $service AND field = $field),
-                    (SELECT count(*) FROM involvement_labels l JOIN involvements j
-                        USING (service, involvement_id) WHERE l.service = $service AND l.field = $field
-                        AND l.label != 'Unmapped' AND j.opened_on BETWEEN $start AND $end)
-                FROM involvements i WHERE {where}""",
-            {**params, "field": column.name},
-        ).fetchall()[0]
-        carried = mixes.carries(con, service, column.name, span)
-        if carried is None:  # rows written without a load: a column is had if it holds any label
-            carried = labelled > 0
-        unmapped_only = carried and blank < total and not mapped
-        rows.append(
-            (column.title, carried, blank if carried else None, ALL_UNMAPPED if unmapped_only else None)
-        )
-    frame = pl.DataFrame(
-        rows,
-        schema={FIELD: pl.String, IN_EXTRACT: pl.Boolean, BLANK: pl.Int64, STATUS: pl.String},
-        orient="row",
-    )
-    frame = frame.with_columns(
-        (pl.col(BLANK) / total if total else pl.lit(None, pl.Float64)).alias(SHARE_BLANK),
-        pl.when(pl.col(IN_EXTRACT).not_())
-        .then(pl.lit(NOT_IN_EXTRACT))
-        .when((pl.col(BLANK) == total) & (total > 0))
-        .then(pl.lit(ALL_BLANK))
-        .otherwise(pl.col(STATUS))
-        .alias(STATUS),
-    ).select(FIELD, IN_EXTRACT, BLANK, SHARE_BLANK, STATUS)
-    audited = {}
-    if period in (None, svc.reporting_year):
-        from .. import suppression
-
-        audited = suppression.cells(con, svc.slug, year, suppression.blank_key(span.start))
-    return BlankFields(svc, span, total, frame, audited)
+    involvements had it, and the involvements opened in the year with it blank (and their share),
+    with the cells the audit of the service-year hides."""
+    blank = blank_fields.counted(con, service, year, period)
+    key = suppression.blank_key(blank.period.start)
+    return replace(blank, audited=suppression.cells(con, blank.service.slug, year, key, period))
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing a service should look at first: its kind (UNKNOWN_COLUMNS, or a field's status:
-    NOT_IN_EXTRACT, ALL_BLANK, ALL_UNMAPPED), where (a file's name, or the year's label) and the
-    columns (the headers dropped as written, or the contract column)."""
+    """One thing a service should look at first: its kind (UNKNOWN_COLUMNS, or a field's status,
+    of blank_fields: NOT_IN_EXTRACT, ALL_BLANK, ALL_UNMAPPED), where (a file's name, or the year's
+    label) and the columns (the headers dropped as written, or the contract column)."""
 
     kind: str
     where: str
@@ -230,7 +148,7 @@ def warnings(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[Fi
     found = [Finding(UNKNOWN_COLUMNS, file_name, tuple(headers)) for file_name, headers in unknown]
     titles = {f.title: f.name for f in label_fields().values()}
     names = {**{t: c for c, t in OPTIONAL_FIELDS.items()}, **titles}
-    blank = missing(con, service, year).rows.filter(pl.col(STATUS).is_not_null())
+    blank = blank_fields.counted(con, service, year).rows.filter(pl.col(STATUS).is_not_null())
     for title, status in blank.select(FIELD, STATUS).iter_rows():
         if names[title] in fields:
             found.append(Finding(status, span.label, (names[title],)))

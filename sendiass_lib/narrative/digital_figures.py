@@ -6,7 +6,8 @@ people: the disclosure rule does not apply to them, as on the digital page.
 from __future__ import annotations
 
 from ..formatting import count
-from ..metrics.digital import ChannelMonths, MailingList
+from ..metrics.digital import ChannelMonths
+from ..metrics.mailing import MailingList
 from .figure import Figure, NotAvailable, Param, choose, rise_or_fall
 from .sources import Sources
 
@@ -49,28 +50,28 @@ def digital_figures() -> list[Figure]:
         Figure(
             "digital.youtube_views",
             "YouTube views of every video in the year",
-            f"{reads}.youtube_views: VideoViews.total",
+            "metrics.youtube.youtube_views: VideoViews.total",
             COUNT_TEXT,
             _videos,
         ),
         Figure(
             "digital.mailing_list",
             "mailing list subscribers, latest figure of the year",
-            f"{reads}.mailing_list: MailingList.current",
+            "metrics.mailing.mailing_list: MailingList.current",
             COUNT_TEXT,
             lambda s: count(_mailing(s).current[1]),
         ),
         Figure(
             "digital.mailing_list_before",
             "mailing list subscribers, latest figure of the year before",
-            f"{reads}.mailing_list: MailingList.previous",
+            "metrics.mailing.mailing_list: MailingList.previous",
             COUNT_TEXT,
             lambda s: count(_before(s)[1]),
         ),
         Figure(
             "digital.mailing_list_change",
             "the change in mailing list subscribers on the year before",
-            f"{reads}.mailing_list: MailingList.change",
+            "metrics.mailing.mailing_list: MailingList.change",
             "'a rise of 31%', 'a fall of 5%'",
             _mailing_change,
         ),

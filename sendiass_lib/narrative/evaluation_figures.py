@@ -14,6 +14,7 @@ import polars as pl
 from ..formatting import count, percent
 from ..metrics import evaluations as ev
 from ..metrics import training as tr
+from ..metrics import training_evaluations as te
 from .figure import (
     COUNT_TEXT,
     PERCENT_TEXT,
@@ -107,7 +108,7 @@ def training_figures() -> list[Figure]:
     the training evaluation forms, pooled with the services that share them (joint_evaluations)."""
     reads, pooled = (
         "metrics.training.attendance: Attendance",
-        "metrics.training.joint_evaluations: Evaluations",
+        "metrics.training_evaluations.joint_evaluations: Evaluations",
     )
     audience = Param("audience", str, "an audience as the training extract names it: 'Parent/carer'")
     answer = Param("answer", str, "an answer label: 'A lot', 'Excellent'")
@@ -168,16 +169,16 @@ def training_figures() -> list[Figure]:
         Figure(
             "training_evaluations.share",
             "the share of a question's answers with one answer",
-            f"{pooled}.protected(result) '{tr.SHARE}'",
+            f"{pooled}.protected(result) '{te.SHARE}'",
             PERCENT_TEXT,
             lambda s, key, label: _training_share(s, key, label),
             (QUESTION, answer),
-            lambda s: (_pooled(s).questions[0].question.key, _pooled(s).questions[0].rows[tr.LABEL][0]),
+            lambda s: (_pooled(s).questions[0].question.key, _pooled(s).questions[0].rows[te.LABEL][0]),
         ),
         Figure(
             "training_evaluations.top_two",
             "the share of a question's answers with one of its two best answers ('A lot' or 'Some')",
-            f"{pooled}.protected(result) '{tr.SHARE}', the first two",
+            f"{pooled}.protected(result) '{te.SHARE}', the first two",
             PERCENT_TEXT,
             _top_two,
             (QUESTION,),
@@ -208,7 +209,7 @@ def _attendance_by(s: Sources, audience: str) -> str:
     return count(_known(found, f"attendance for {audience}"))
 
 
-def _pooled(s: Sources) -> tr.Evaluations:
+def _pooled(s: Sources) -> te.Evaluations:
     if not s.training_evaluations.questions:
         raise NotAvailable(f"no training evaluation forms are loaded for {s.where}")
     return s.training_evaluations
@@ -227,10 +228,10 @@ def _answers(s: Sources, key: str) -> pl.DataFrame:
 
 def _training_share(s: Sources, key: str, label: str) -> str:
     answers = _answers(s, key)
-    choose(label, answers[tr.LABEL].to_list(), f"an answer to {key}")
-    return percent(answers.filter(pl.col(tr.LABEL) == label)[tr.SHARE].item())
+    choose(label, answers[te.LABEL].to_list(), f"an answer to {key}")
+    return percent(answers.filter(pl.col(te.LABEL) == label)[te.SHARE].item())
 
 
 def _top_two(s: Sources, key: str) -> str:
     """As the training page's chart title gives it (views.training: the first two answers' shares)."""
-    return percent(float(_answers(s, key)[tr.SHARE].head(2).sum()))
+    return percent(float(_answers(s, key)[te.SHARE].head(2).sum()))

@@ -1,7 +1,7 @@
 """Figure names for every label column's mix (metrics.mixes): reasons, SEN types, caller type,
 contact method, where heard, record type and intervention levels, each under its column's name.
 
-The names are made from the involvements contract's label columns (mixes.label_fields) and the
+The names are made from the involvements contract's label columns (fields.label_fields) and the
 intervention levels, so a new label column gets them without code. A year that spans a change of
 list (reasons, 1 April 2024) is read under the list in force at the end of the year: the latest mix
 with anything recorded, whose dates `<column>.period` gives. Shares are as the pages publish them
@@ -13,9 +13,9 @@ from __future__ import annotations
 import polars as pl
 
 from .. import disclosure
+from ..fields import Field, label_fields
 from ..formatting import count, percent
-from ..metrics import mixes
-from ..metrics.mixes import COUNT, LABEL, SHARE, Field, LabelMix
+from ..metrics.label_mix import COUNT, LABEL, LEVELS, SHARE, LabelMix
 from ..views.words import and_list
 from .figure import (
     COUNT_TEXT,
@@ -37,7 +37,7 @@ READS = "metrics.mixes.mixes (levels: metrics.mixes.levels): LabelMix"
 
 def fields() -> list[Field]:
     """The label columns with names: the contract's, then intervention levels."""
-    return [*mixes.label_fields().values(), mixes.LEVELS]
+    return [*label_fields().values(), LEVELS]
 
 
 def mix_figures() -> list[Figure]:

@@ -8,7 +8,20 @@ from functools import cached_property
 import duckdb
 
 from .. import config, disclosure, periods
-from ..metrics import digital, evaluations, figures, headline, involvements, mixes, training, tribunals
+from ..metrics import (
+    digital,
+    evaluations,
+    figures,
+    headline,
+    involvements,
+    label_mix,
+    mailing,
+    mixes,
+    training,
+    training_evaluations,
+    tribunals,
+    youtube,
+)
 
 
 class Sources:
@@ -21,17 +34,17 @@ class Sources:
         self.service = config.service(service)
         self.period = periods.reporting_year(self.service, year)
         self.rule = disclosure.rule(self.service)
-        self._mixes: dict[str, list[mixes.LabelMix]] = {}
+        self._mixes: dict[str, list[label_mix.LabelMix]] = {}
 
     @property
     def where(self) -> str:
         """'Worcestershire SENDIASS in 2024': the service-year a message is about."""
         return f"{self.service.name} in {self.period.long_label}"
 
-    def mixes(self, field: str) -> list[mixes.LabelMix]:
+    def mixes(self, field: str) -> list[label_mix.LabelMix]:
         """A label column's mixes in the year, one per taxonomy list in force (intervention levels: one)."""
         if field not in self._mixes:
-            if field == mixes.LEVELS.name:
+            if field == label_mix.LEVELS.name:
                 self._mixes[field] = [mixes.levels(self.con, self.slug, self.year)]
             else:
                 self._mixes[field] = mixes.mixes(self.con, self.slug, field, self.year)
@@ -58,20 +71,20 @@ class Sources:
         return training.attendance(self.con, self.slug, self.year)
 
     @cached_property
-    def training_evaluations(self) -> training.Evaluations:
-        return training.joint_evaluations(self.con, self.slug, self.year)
+    def training_evaluations(self) -> training_evaluations.Evaluations:
+        return training_evaluations.joint_evaluations(self.con, self.slug, self.year)
 
     @cached_property
     def channels(self) -> list[digital.ChannelMonths]:
         return digital.channels(self.con, self.slug, self.year)
 
     @cached_property
-    def videos(self) -> list[digital.VideoViews]:
-        return digital.youtube_views(self.con, self.slug, self.year)
+    def videos(self) -> list[youtube.VideoViews]:
+        return youtube.youtube_views(self.con, self.slug, self.year)
 
     @cached_property
-    def mailing_list(self) -> list[digital.MailingList]:
-        return digital.mailing_list(self.con, self.slug, self.year)
+    def mailing_list(self) -> list[mailing.MailingList]:
+        return mailing.mailing_list(self.con, self.slug, self.year)
 
     @cached_property
     def service_figures(self) -> figures.ServiceFigures:

@@ -1,6 +1,6 @@
 """What a reader sees of the digital appendix: the headline, where joint figures come from, and each
-website's and social media platform's table and chart, and the mailing list, from metrics.digital
-results (views.youtube has the YouTube table and chart)."""
+website's and social media platform's table and chart, and the mailing list, from metrics.digital,
+youtube and mailing results (views.youtube has the YouTube table and chart)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from IPython.display import HTML, Markdown
 
 from .. import charts, config, periods, tables
 from ..formatting import count, percent
-from ..metrics.digital import MONTH, VIDEO, ChannelMonths, MailingList, VideoViews, month_label
+from ..metrics.digital import MONTH, ChannelMonths, month_label
+from ..metrics.mailing import MailingList
+from ..metrics.youtube import VIDEO, VideoViews
 from .words import and_list
 
 

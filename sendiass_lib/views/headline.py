@@ -12,7 +12,7 @@ from .. import tables
 from ..formatting import NOT_AVAILABLE, SUPPRESSED, count, percent
 from ..metrics import headline as h
 from ..metrics.involvements import MonthlyInvolvements
-from ..metrics.mixes import LabelMix
+from ..metrics.label_mix import LabelMix
 from ..periods import day_label
 from . import involvements, mixes
 

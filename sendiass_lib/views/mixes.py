@@ -12,8 +12,10 @@ import polars as pl
 from IPython.display import HTML, Markdown
 
 from .. import charts, disclosure, tables
+from ..fields import Field
 from ..formatting import SUPPRESSED, count, percent
-from ..metrics.mixes import NOT_RECORDED, THEME, Field, LabelMix, ThemeTrend
+from ..metrics.label_mix import NOT_RECORDED, LabelMix
+from ..metrics.themes import THEME, ThemeTrend
 from .words import and_list
 
 

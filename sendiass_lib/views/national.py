@@ -1,5 +1,5 @@
 """What a reader sees of the SEN types appendix's comparison with England
-(metrics.national.compare_sen_types): the finding, the table with its caption, notes and cell
+(metrics.mixes.compare_sen_types): the finding, the table with its caption, notes and cell
 formats, and why the two are not like for like."""
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""What a reader sees of the data quality of a service's extracts (metrics.quality, metrics.differences):
-the summary, what to check first (also printed by `sendiass report`), the loads, rejected rows,
-columns not used, unmapped labels, blank fields and the differences from the printed report."""
+"""What a reader sees of the data quality of a service's extracts (metrics.quality, blank_fields,
+differences): the summary, what to check first (also printed by `sendiass report`), the loads,
+rejected rows, columns not used, unmapped labels, blank fields and the differences from the printed
+report."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from IPython.display import HTML, Markdown
 from .. import tables
 from ..fields import label_fields
 from ..formatting import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, count, percent
+from ..metrics import blank_fields as b
 from ..metrics import differences as d
 from ..metrics import quality as q
 
 # How a sentence names each optional column: "the extracts have no date-closed column" (a label
-# column's phrase comes with its field: mixes.Field.column).
+# column's phrase comes with its field: fields.Field.column).
 OPTIONAL_PHRASES = {
     "first_response_on": "date-of-first-response",
     "closed_on": "date-closed",
@@ -62,9 +64,9 @@ def warning_lines(found: list[q.Finding]) -> list[str]:
             continue
         [column] = finding.columns
         phrase = fields[column].column if column in fields else OPTIONAL_PHRASES[column]
-        if finding.kind == q.NOT_IN_EXTRACT:
+        if finding.kind == b.NOT_IN_EXTRACT:
             lines.append(f"{finding.where}: the extracts have no {phrase} column")
-        elif finding.kind == q.ALL_BLANK:
+        elif finding.kind == b.ALL_BLANK:
             lines.append(f"{finding.where}: the {phrase} column is blank for every involvement")
         else:
             lines.append(f"{finding.where}: every {phrase} label matched nothing (see the data-quality page)")
@@ -120,13 +122,13 @@ def unmapped_table(unmapped: q.UnmappedLabels) -> HTML | Markdown:
     return Markdown("Every label recorded in the year matched the taxonomies.")
 
 
-def blank_table(blank: q.BlankFields) -> HTML:
+def blank_table(blank: b.BlankFields) -> HTML:
     """Each optional field's blanks among the year's involvements, as published; [z] for a field the
     extracts did not have."""
     return tables.published_table(
         blank.protected(),
         caption="Blank fields, involvements opened in the year",
-        formats={q.SHARE_BLANK: lambda x: percent(x, 1)},
+        formats={b.SHARE_BLANK: lambda x: percent(x, 1)},
         not_applicable=blank.not_in_extract(),
         not_applicable_note=f"{NOT_APPLICABLE} the extracts have no such column.",
     )

@@ -1,5 +1,6 @@
 """What a reader sees of the training appendix: the headline, attendance and course tables, the
-attendance chart, and each evaluation question's table and chart, from metrics.training results."""
+attendance chart, and each evaluation question's table and chart, from metrics.training and
+training_evaluations results."""
 
 from __future__ import annotations
 
@@ -8,16 +9,8 @@ from IPython.display import HTML, Markdown
 
 from .. import charts, tables
 from ..formatting import SUPPRESSED, count, percent
-from ..metrics.training import (
-    ATTENDED,
-    AUDIENCE,
-    LABEL,
-    SHARE,
-    TOTAL,
-    Attendance,
-    Evaluations,
-    QuestionResult,
-)
+from ..metrics.training import ATTENDED, AUDIENCE, TOTAL, Attendance
+from ..metrics.training_evaluations import LABEL, SHARE, Evaluations, QuestionResult
 from .words import and_list
 
 

@@ -1,5 +1,5 @@
 """What a reader sees of the YouTube section of the digital appendix: views per video, as a table and
-a chart, from metrics.digital.youtube_views results (the headline's sentence is views.digital's)."""
+a chart, from metrics.youtube.youtube_views results (the headline's sentence is views.digital's)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from IPython.display import HTML, Markdown
 
 from .. import charts, tables
 from ..formatting import count, percent
-from ..metrics.digital import VIDEO, VideoViews, month_label
+from ..metrics.digital import month_label
+from ..metrics.youtube import VIDEO, VideoViews
 from .digital import empty, video_top
 from .words import and_list
 
