@@ -9,6 +9,7 @@ module in no layer fails too, so a new one is placed on purpose.
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,31 @@ def test_no_module_imports_a_layer_above_its_own():
 def test_no_import_cycle():
     if found := cycle(graph()):
         pytest.fail("import cycle: " + " -> ".join(found))
+
+
+NOTEBOOK_IMPORTS = {"IPython.display", "sendiass_lib", "sendiass_lib.metrics", "sendiass_lib.views"}
+NOTEBOOK_LIBRARY = {"db", "connect"}  # from sendiass_lib itself: the database connection only
+
+
+@pytest.mark.parametrize(
+    "notebook", sorted((ROOT.parent / "notebooks").glob("*.ipynb")), ids=lambda p: p.name
+)
+def test_notebooks_use_the_database_metrics_and_views_only(notebook):
+    # A notebook is thin: it connects, calls metrics and shows each element through one view call.
+    # Wording, formatting, tables and charts live in views, so a notebook imports nothing else.
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    wrong = []
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            wrong += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.module not in NOTEBOOK_IMPORTS:
+                wrong.append(node.module)
+            elif node.module == "sendiass_lib":
+                wrong += [alias.name for alias in node.names if alias.name not in NOTEBOOK_LIBRARY]
+        elif isinstance(node, ast.JoinedStr):
+            wrong.append(f"an f-string on line {node.lineno} (wording belongs in a view)")
+        elif isinstance(node, ast.For):
+            wrong.append(f"a loop on line {node.lineno} (a view returns the elements to display)")
+    assert not wrong, f"{notebook.name} reaches past metrics and views: {wrong}"
