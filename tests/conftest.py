@@ -26,6 +26,17 @@ def sample_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def worcs_2024(sample_db, tmp_path_factory) -> Path:
+    """Worcestershire's 2024 pages and report document, built from the sample (read them, do not edit)."""
+    from sendiass_lib import publish
+
+    out = tmp_path_factory.mktemp("outputs")
+    result = publish.build_report("worcs", 2024, db_path=sample_db, out_dir=out, progress=lambda _: None)
+    assert not result.failures
+    return out / "2024" / "worcs"
+
+
 @pytest.fixture
 def internal(monkeypatch):
     """Disclosure control off, as in an internal build: a test of a metric's logic on a handful of

@@ -48,14 +48,6 @@ class Page(HTMLParser):
         return [attrs for t, attrs in self.tags if t == tag]
 
 
-@pytest.fixture(scope="module")
-def worcs_2024(sample_db, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("outputs")
-    result = publish.build_report("worcs", 2024, db_path=sample_db, out_dir=out, progress=lambda _: None)
-    assert not result.failures
-    return out / "2024" / "worcs"
-
-
 def test_appendix_is_built_with_an_index_page(worcs_2024):
     assert (worcs_2024 / "involvements.html").is_file()
     index = Page((worcs_2024 / "index.html").read_text())
@@ -86,9 +78,9 @@ def test_page_says_synthetic_sample_data_at_the_top(worcs_2024):
 
 
 def pages(folder: Path) -> list[str]:
-    """Every page of a built report: the index and each appendix."""
+    """Every page of a built report: the index, each appendix and the report document."""
     found = sorted(p.name for p in folder.glob("*.html"))
-    assert len(found) == 11, found  # worcs 2024 has data for all ten appendices
+    assert len(found) == 12 and "report.html" in found, found  # worcs 2024 has all ten appendices
     return found
 
 
@@ -168,10 +160,13 @@ def test_no_code_or_prompts_are_published(worcs_2024):
 def test_second_build_with_nothing_changed_does_no_work(worcs_2024, sample_db):
     out = worcs_2024.parent.parent
     before = (worcs_2024 / "involvements.html").stat().st_mtime_ns
+    document = (worcs_2024 / "report.html").stat().st_mtime_ns
     result = publish.build_report("worcs", 2024, db_path=sample_db, out_dir=out, progress=lambda _: None)
-    pages = sorted(p for p in worcs_2024.glob("*.html") if p.name != "index.html")
+    pages = sorted(p for p in worcs_2024.glob("*.html") if p.name not in ("index.html", "report.html"))
     assert result.built == [] and sorted(result.up_to_date) == pages and len(pages) > 1
+    assert result.document == worcs_2024 / "report.html" and not result.document_made
     assert (worcs_2024 / "involvements.html").stat().st_mtime_ns == before
+    assert (worcs_2024 / "report.html").stat().st_mtime_ns == document
 
 
 def test_year_without_data_names_the_years_with_data(sample_db, tmp_path):
@@ -212,8 +207,9 @@ def test_failing_notebook_is_reported_and_leaves_no_stale_page(sample_db, tmp_pa
         "herefs", 2023, db_path=sample_db, out_dir=out, force=True, progress=lambda _: None
     )
     names = [p.stem for p in first.built]  # every page, in page order, each reported
-    assert result.failures == [f"{name}: RuntimeError: KeyError: 'x'" for name in names]
-    assert not page.exists()
+    made = f"report: not made, since {', '.join(names)} failed"  # and the document made from them
+    assert result.failures == [*(f"{name}: RuntimeError: KeyError: 'x'" for name in names), made]
+    assert not page.exists() and not (out / "2023" / "herefs" / "report.html").exists()
     assert "involvements.html" not in (out / "2023" / "herefs" / "index.html").read_text()
 
 
@@ -224,7 +220,7 @@ def test_appendix_with_nothing_to_show_is_not_built(sample_db, tmp_path):
     assert {"headline", "involvements", "data_quality"} <= built
     assert not built & {"reasons", "sen_types", "contact", "training", "digital"}
     pages = {p.stem for p in (tmp_path / "2021" / "bucks").glob("*.html")}
-    assert pages == built | {"index"}
+    assert pages == built | {"index", "report"}
 
 
 def test_report_with_a_relative_database_path_builds_every_page(sample_db, tmp_path, monkeypatch):
@@ -248,18 +244,23 @@ def test_reports_builds_every_service_and_year_collects_all_failures_and_indexes
     def render(appendix, service, year, db_path, page, kernel=None):
         if (service, year, appendix.name) == ("herefs", 2023, "reasons"):
             raise RuntimeError("cell 2 failed\nValueError: broken on purpose")
-        return f"<p>{appendix.name} {service} {year}</p>"
+        return f'<main id="main"><p>{appendix.name} {service} {year}</p></main>'
 
     monkeypatch.setattr(publish.kernels, "Kernel", NoKernel)
     monkeypatch.setattr(publish.appendix, "render_appendix", render)
+    monkeypatch.setattr(publish.narrative_job, "render_narrative", lambda *args: "<h2>The year</h2>")
     seen: list[str] = []
     result = publish.build_all(db_path=sample_db, out_dir=tmp_path, progress=seen.append)
-    assert result.failures == ["herefs 2023: reasons: RuntimeError: ValueError: broken on purpose"]
+    assert result.failures == [
+        "herefs 2023: reasons: RuntimeError: ValueError: broken on purpose",
+        "herefs 2023: report: not made, since reasons failed",
+    ]
     built = {p.relative_to(tmp_path).parts[:2] for p in tmp_path.glob("*/*/*.html")}
     expected = {("2019", "bucks"), ("2020", "bucks"), ("2021", "bucks")}
     expected |= {(str(y), s) for s in ("herefs", "worcs") for y in (2022, 2023, 2024)}
     assert built == expected
-    assert result.built == len(seen) > 40  # a progress line per page
+    assert result.built == len([line for line in seen if ": built " in line]) > 40  # a line per page
     index = (tmp_path / "index.html").read_text()
     assert 'href="2021/bucks/index.html"' in index and "2021/22 (24 Feb 2021 - 23 Feb 2022)" in index
     assert 'href="2024/worcs/reasons.html"' in index and 'href="2023/herefs/reasons.html"' not in index
+    assert 'href="2024/worcs/report.html"' in index and 'href="2023/herefs/report.html"' not in index

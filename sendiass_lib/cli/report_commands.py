@@ -17,12 +17,18 @@ SAMPLE_DB = Path("data") / "processed" / "sample.duckdb"  # relative to the proj
 
 def add_parsers(sub) -> None:
     """Add `report`, `reports` and `baselines` to the commands."""
-    p = sub.add_parser("report", help="build the appendices for one service and year")
+    p = sub.add_parser(
+        "report",
+        help="build one service and year: its appendices and the report that holds them",
+    )
     p.add_argument("--service", required=True, help=f"one of: {', '.join(config.services())}")
     p.add_argument("--year", required=True, type=int, help="the year the service's reporting year starts in")
     p.add_argument("--db", type=Path, help=f"{DB_HELP}; loaded first when older than the extracts")
     p.add_argument("--out", type=Path, help="outputs folder (default: outputs/)")
     p.add_argument("--force", action="store_true", help="rebuild pages that are up to date")
+    p.add_argument(
+        "--pages-only", action="store_true", help="build the appendix pages and index, not report.html"
+    )
     p.set_defaults(run=_report)
 
     p = sub.add_parser("reports", help="build every service and year that has data, and outputs/index.html")
@@ -46,7 +52,14 @@ def _report(args) -> int:
     if failed := up_to_date(db_path):
         return failed
     started = time.perf_counter()
-    result = build_report(args.service, args.year, db_path=db_path, out_dir=args.out, force=args.force)
+    result = build_report(
+        args.service,
+        args.year,
+        db_path=db_path,
+        out_dir=args.out,
+        force=args.force,
+        document=not args.pages_only,
+    )
     for failure in result.failures:
         print(f"sendiass: failed {failure}", file=sys.stderr)
     from .. import db
@@ -58,7 +71,7 @@ def _report(args) -> int:
     print(
         f"{len(result.built)} built, {len(result.up_to_date)} up to date, "
         f"{len(result.failures)} failed in {time.perf_counter() - started:.1f} s; "
-        f"open {result.index}"
+        f"open {result.document or result.index}"
     )
     return FAILED if result.failures else 0
 

@@ -27,6 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from .. import availability, config, periods
 from .catalogue import catalogue, unknown_name, value
 from .figure import BadArgument, FigureProblem, call_text
+from .location import narrative_path
 from .sources import Sources
 
 ENV = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
@@ -70,7 +71,7 @@ def narrative_file(con: duckdb.DuckDBPyConnection, service: str, year: int) -> P
     the sample's for the service, else in data/raw/<service>/narrative/."""
     check_request(con, service, year)
     [(sample,)] = con.execute("SELECT bool_and(is_sample) FROM loads WHERE service = ?", [service]).fetchall()
-    return (config.SAMPLE_DIR if sample else config.RAW_DIR) / service / "narrative" / f"{year}.md"
+    return narrative_path(service, year, bool(sample))
 
 
 def render(con: duckdb.DuckDBPyConnection, service: str, year: int, path: Path | None = None) -> str:

@@ -8,7 +8,11 @@ number: the page shows the notebook's outputs and the database's own load record
 The modules: build (one report, or every report and the top-level index), plan (which pages of a
 service-year are up to date, and recording what was built), fingerprint (what a page was built
 from), kernels (the pool of Jupyter kernels), appendix (one notebook run and exported), render (the
-one Jinja environment: page chrome and index pages), baselines (nbval's stored outputs), files.
+one Jinja environment: page chrome, index pages, the report document), baselines (nbval's stored
+outputs), files. The report document (report.html, one page to read and print): document_plan
+(whether it is up to date), narrative_job (its narrative, rendered on the pool), document (put
+together from the pages as written), fragments (a page's cells), arrange (a group's members one
+after the other, what they share once), glossary.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import config
 from ..availability import Appendix
+from . import narrative_job
 from .kernels import Kernel, run_on_pool
 from .render import export_notebook
 
@@ -59,10 +60,13 @@ def render_all(
     jobs: list[tuple], db_path: Path
 ) -> Iterator[tuple[tuple, str | None, Exception | None, float]]:
     """Render the pages of `jobs` ((plan, appendix, path, key), of one or many service-years) on the
-    kernel pool; yield (job, html, error, seconds) as each finishes."""
+    kernel pool, and the narratives of their report documents (appendix None, path the narrative's
+    file); yield (job, html, error, seconds) as each finishes."""
 
     def run(job: tuple, kernel: Kernel) -> str:
         plan, appendix = job[0], job[1]
+        if appendix is None:
+            return narrative_job.render_narrative(plan.service, plan.year, db_path, job[2], kernel)
         return render_appendix(appendix, plan.service, plan.year, db_path, plan.page, kernel=kernel)
 
     yield from run_on_pool(jobs, run)

@@ -24,14 +24,16 @@ def build_report(
     out_dir: Path | None = None,
     force: bool = False,
     progress: Callable[[str], None] = print,
+    document: bool = True,
 ) -> ReportResult:
-    """Build every appendix for one service and year that is not up to date, plus its index page."""
+    """Build every appendix for one service and year that is not up to date, its report document
+    (report.html; not with `document` False) and its index page."""
     db_path = Path(db_path or config.db_path()).resolve()  # the kernels run in notebooks/
     with db.connect(db_path) as con:
-        made = plan(con, service, year, out_dir or config.OUTPUTS_DIR, force, progress)
+        made = plan(con, service, year, out_dir or config.OUTPUTS_DIR, force, progress, document)
     for job, html, error, seconds in render_all(made.jobs(), db_path):
         made.store(job, html, error, seconds, progress)
-    return made.close()
+    return made.close(progress)
 
 
 @dataclass
@@ -70,7 +72,7 @@ def build_all(
         job[0].store(job, html, error, seconds, progress)
     listing = {slug: {"name": config.service(slug).name, "years": []} for slug in wanted}
     for one in plans:
-        done = one.close()
+        done = one.close(progress)
         result.built += len(done.built)
         result.up_to_date += len(done.up_to_date)
         result.failures += [f"{one.service} {one.year}: {failure}" for failure in done.failures]
@@ -91,5 +93,6 @@ def _listed(slug: str, year: int, target: Path) -> dict:
     return {
         "label": periods.reporting_year(config.service(slug), year).long_label,
         "href": f"{year}/{slug}/index.html",
+        "report": f"{year}/{slug}/report.html" if (target / "report.html").exists() else None,
         "pages": [{"href": f"{year}/{slug}/{a.name}.html", "title": a.title} for a in pages],
     }

@@ -10,7 +10,10 @@ from pathlib import Path
 
 from .. import availability, config, periods
 from ..availability import Appendix, appendices, years_with_data
+from ..narrative.location import narrative_path
 from . import fingerprint
+from .arrange import Member
+from .document_plan import DocumentPlan, document_key
 from .files import shown, write_atomic
 from .render import page_facts, render_index
 
@@ -29,6 +32,8 @@ class ReportResult:
     up_to_date: list[Path] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     index: Path | None = None
+    document: Path | None = None  # report.html, when it is there after the build
+    document_made: bool = False  # made by this build (not up to date already)
 
 
 def check_request(con, service: str, year: int) -> None:
@@ -72,14 +77,21 @@ class Plan:
     todo: list[tuple[Appendix, Path, str]]
     result: ReportResult
     page: dict = field(default_factory=dict)  # facts for the page chrome, gathered only if needed
+    document: DocumentPlan | None = None  # the report document, unless only the pages are built
 
-    def jobs(self) -> list[tuple[Plan, Appendix, Path, str]]:
-        """The pages to render, each as (this plan, appendix, page path, fingerprint)."""
-        return [(self, *job) for job in self.todo]
+    def jobs(self) -> list[tuple[Plan, Appendix | None, Path, str]]:
+        """The pages to render, each as (this plan, appendix, page path, fingerprint), then the
+        narrative of the report document if it is to be made (appendix None, its file)."""
+        return [(self, *job) for job in self.todo] + (self.document.jobs(self) if self.document else [])
 
     def store(self, job: tuple, html: str | None, error: Exception | None, seconds: float, progress) -> None:
-        """Write one rendered page (or drop it, if its notebook failed) and note it in the manifest."""
+        """Write one rendered page (or drop it, if its notebook failed) and note it in the manifest;
+        keep a rendered narrative for the document."""
         _, appendix, html_path, key = job
+        if appendix is None:
+            self.document.store(html, error)
+            progress(f"{self.service} {self.year}: rendered the narrative ({seconds:.1f} s)")
+            return
         if error is not None:  # a failing notebook must not stop the others
             self.result.failures.append(f"{appendix.name}: {first_line(error)}")
             self.manifest.pop(appendix.name, None)
@@ -90,24 +102,50 @@ class Plan:
         self.result.built.append(html_path)
         progress(f"{self.service} {self.year}: built {shown(html_path)} ({seconds:.1f} s)")
 
-    def close(self) -> ReportResult:
-        """Write the index page (if anything changed) and the manifest; the result in page order."""
+    def close(self, progress: Callable[[str], None] = print) -> ReportResult:
+        """Make the report document (if it is to be made), write the index page (if anything
+        changed) and the manifest; the result in page order, the document's failure last."""
         result = self.result
         order = {p.name: i for i, p in enumerate(self.pages)}
         result.built.sort(key=lambda path: order[path.stem])
         result.failures.sort(key=lambda failure: order[failure.split(":")[0]])
+        if self.document and self.document.todo:
+            self.page = self.page or page_facts(self.service, self.year, self.extracts)
+            failed = {failure.split(":")[0] for failure in result.failures}
+            try:
+                failure = self.document.close(self.page, failed, self.manifest, progress)
+            except Exception as exc:  # a document that cannot be made must not stop the rest
+                self.document.path.unlink(missing_ok=True)
+                self.manifest.pop("report", None)
+                failure = f"report: {first_line(exc)}"
+            if failure:
+                result.failures.append(failure)
+            result.document_made = failure is None
+        elif self.document:
+            self.document.close({}, set(), self.manifest, progress)
+        document = self.target / "report.html"
+        result.document = document if document.exists() else None
         index = self.target / "index.html"
-        if result.built or result.failures or not index.exists():
+        if result.built or result.failures or result.document_made or not index.exists():
             done = [a for a in self.pages if (self.target / f"{a.name}.html").exists()]
             facts = self.page or page_facts(self.service, self.year, self.extracts)
-            write_atomic(index, render_index(done, facts))
+            write_atomic(index, render_index(done, facts, report=result.document is not None))
         result.index = index
         write_atomic(self.target / MANIFEST, json.dumps(self.manifest, indent=1, sort_keys=True))
         return result
 
 
-def plan(con, service: str, year: int, out_dir: Path, force: bool, progress: Callable[[str], None]) -> Plan:
-    """Check the request, then sort the service-year's pages into up to date and to render."""
+def plan(
+    con,
+    service: str,
+    year: int,
+    out_dir: Path,
+    force: bool,
+    progress: Callable[[str], None],
+    document: bool = True,
+) -> Plan:
+    """Check the request, then sort the service-year's pages into up to date and to render, and
+    see whether its report document (unless `document` is False) is up to date."""
     check_request(con, service, year)
     loaded = extracts(con, service)
     # check_request found involvements in the year: enough for a page that requires nothing more.
@@ -134,6 +172,36 @@ def plan(con, service: str, year: int, out_dir: Path, force: bool, progress: Cal
         else:
             todo.append((appendix, html_path, key))
     made = Plan(service, year, target, pages, loaded, manifest, todo, result)
-    if todo:
+    if document:
+        keys = [
+            (service, a.name, fingerprint.page_key(code_key, data_key, service, year, a.path)) for a in pages
+        ]
+        made.document = document_plan(service, year, target, [(service, target)], pages, keys, loaded, force)
+    elif todo:  # pages alone: a document made from their old versions would be out of date
+        (target / "report.html").unlink(missing_ok=True)
+        manifest.pop("report", None)
+    if todo or (made.document and made.document.todo):
         made.page = page_facts(service, year, loaded)
     return made
+
+
+def document_plan(
+    slug: str,
+    year: int,
+    target: Path,
+    members: list[tuple[str, Path]],
+    pages: list[Appendix],
+    page_keys: list[tuple[str, str, str]],
+    loaded: list[dict],
+    force: bool,
+    group: Member | None = None,
+) -> DocumentPlan:
+    """The report document of `slug` (a service, or a group whose `members` are services), made
+    from each member's pages in its folder; to be made when forced, missing or out of date."""
+    narrative = narrative_path(slug, year, sample=all(x["is_sample"] for x in loaded))
+    key = document_key(fingerprint.code_fingerprint(), page_keys, narrative)
+    manifest_path = target / MANIFEST
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    todo = force or not (target / "report.html").exists() or manifest.get("report") != key
+    named = [(Member(m, config.service(m).name), folder) for m, folder in members]
+    return DocumentPlan(slug, year, target, named, pages, narrative, key, todo, group)

@@ -56,8 +56,8 @@ def export_notebook(nb, page: dict) -> str:
     return html
 
 
-def render_index(pages: list[Appendix], page: dict) -> str:
-    """The service-year index page linking to each appendix."""
+def render_index(pages: list[Appendix], page: dict, report: bool = False) -> str:
+    """The service-year index page linking to the report document (when there is one) and each appendix."""
     facts = dict(
         page,
         title=f"Report appendices: {page['service_name']}, {page['period_label']}",
@@ -65,7 +65,20 @@ def render_index(pages: list[Appendix], page: dict) -> str:
         up_link=None,
     )
     listing = [{"href": f"{a.name}.html", "title": a.title, "summary": a.summary} for a in pages]
-    return render("listing.html.j2", page=facts, appendices=listing)
+    return render("listing.html.j2", page=facts, appendices=listing, report=report)
+
+
+def render_report(page: dict, narrative: str, sections: list[dict], **parts) -> str:
+    """The report document (publish/document.py): `narrative` and each section's blocks are markup
+    made from the pages and the narrative engine, both escaped where they were made."""
+    from markupsafe import Markup
+
+    facts = dict(
+        page,
+        kind="report",
+        title=f"Annual report: {page['service_name']}, {page['period_label']}",
+    )
+    return render("report.html.j2", page=facts, narrative=Markup(narrative), sections=sections, **parts)
 
 
 def render_reports_index(services: list[dict], extracts: list[dict]) -> str:
@@ -91,6 +104,7 @@ def page_facts(service: str, year: int, extracts: list[dict]) -> dict:
         "internal": not rule(svc).on,
         "service_name": svc.name,
         "period_label": periods.reporting_year(svc, year).long_label,
+        "period_short": periods.reporting_year(svc, year).label,
     }
 
 
