@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from sendiass_lib import config, db
-from sendiass_lib.metrics import headline, involvements, mixes, national, quality
+from sendiass_lib.metrics import blank_fields, headline, involvements, label_mix, mixes, national, quality
 from tests.attack.pages import HIDDEN, Page, Table, read_page
 from tests.test_new_service import sendiass
 
@@ -144,11 +144,11 @@ def test_each_label_table_counts_and_shares_are_the_hand_worked_ones(con, field)
         expected["recorded"],
         expected["base"],
     )
-    for label, count, share in mix.rows.select(mixes.LABEL, mixes.COUNT, mixes.SHARE).iter_rows():
+    for label, count, share in mix.rows.select(label_mix.LABEL, label_mix.COUNT, label_mix.SHARE).iter_rows():
         want, printed = expected["labels"].get(label, [0, "0.0%"])
         assert count == want, label
         assert share == pytest.approx(want / expected["base"]) and half_up(share, 1) == printed, label
-    assert set(expected["labels"]) <= set(mix.rows[mixes.LABEL])
+    assert set(expected["labels"]) <= set(mix.rows[label_mix.LABEL])
 
 
 def test_theme_shares_and_dfe_need_shares_are_the_hand_worked_ones(con):
@@ -157,7 +157,7 @@ def test_theme_shares_and_dfe_need_shares_are_the_hand_worked_ones(con):
     for theme, *shares in trend.shares.iter_rows():
         for year, share in zip(trend.years, shares, strict=True):
             assert half_up(share, 1) == EXPECTED["themes"][year].get(theme, "0.0%"), (theme, year)
-    comparison = national.compare_sen_types(con, SERVICE, YEAR)
+    comparison = mixes.compare_sen_types(con, SERVICE, YEAR)
     for code, share in comparison.rows.select(national.CODE, national.SERVICE).iter_rows():
         assert half_up(share, 1) == EXPECTED["sen_by_need"].get(code, "0.0%"), code
 
@@ -165,7 +165,7 @@ def test_theme_shares_and_dfe_need_shares_are_the_hand_worked_ones(con):
 def test_blank_fields_are_the_hand_worked_ones(con):
     found = quality.missing(con, SERVICE, YEAR)
     assert found.involvements == EXPECTED["reasons"]["involvements"]
-    rows = found.rows.select(quality.FIELD, quality.BLANK, quality.SHARE_BLANK).iter_rows()
+    rows = found.rows.select(blank_fields.FIELD, blank_fields.BLANK, blank_fields.SHARE_BLANK).iter_rows()
     got = {f: ["[z]", "[z]"] if n is None else [n, half_up(share, 1)] for f, n, share in rows}
     assert got == EXPECTED["blank_fields"]
 

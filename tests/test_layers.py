@@ -34,7 +34,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("counted", ("metrics.label_mix", "metrics.themes", "metrics.national", "metrics.blank_fields")),
     ("suppression", ("suppression",)),  # the audit of a service-year: the further cells it hides
     ("metrics", ("metrics",)),  # the database into results as they may be published, audit included
-    ("views", ("views", "narrative", "evaluation_display", "tables", "charts")),  # what a reader sees
+    ("views", ("views", "narrative", "tables", "charts")),  # what a reader sees
     ("publish", ("publish", "ingest.check_report")),  # pages (the check page wears the pages' chrome)
     ("commands", ("cli",)),
 ]
