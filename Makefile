@@ -11,17 +11,19 @@ ENV_STAMP := $(VENV)/.sendiass-env
 SENDIASS := $(VENV)/bin/sendiass
 DB := data/processed/sendiass.duckdb
 
-# Services are the config files, not a list kept here.
+# Services are the config files, not a list kept here; groups (joint reports) are those in groups/.
 SERVICES := $(sort $(basename $(notdir $(wildcard sendiass_lib/services/*.yaml))))
+GROUPS := $(sort $(basename $(notdir $(wildcard sendiass_lib/services/groups/*.yaml))))
 comma := ,
 empty :=
 space := $(empty) $(empty)
 SERVICE_LIST := $(subst $(space),$(comma)$(space),$(SERVICES))
+GROUP_LIST := $(subst $(space),$(comma)$(space),$(GROUPS))
 
 # `make report` is the one target with variables; without them it stops here, before any set-up.
 ifneq ($(filter report,$(MAKECMDGOALS)),)
 ifeq ($(and $(YEAR),$(COUNTY)),)
-$(error usage: make report YEAR=<year> COUNTY=<service>   e.g. make report YEAR=2024 COUNTY=worcs; services: $(SERVICE_LIST))
+$(error usage: make report YEAR=<year> COUNTY=<service or group>   e.g. make report YEAR=2024 COUNTY=worcs; services: $(SERVICE_LIST); groups (a joint report): $(GROUP_LIST))
 endif
 endif
 
@@ -32,7 +34,7 @@ help: ## List the targets with a line on each
 	@echo
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:[^#]*## /\t/' | awk -F'\t' '{printf "  %-10s %s\n", $$1, $$2}'
 	@echo
-	@echo "Services: $(SERVICE_LIST)"
+	@echo "Services: $(SERVICE_LIST); groups: $(GROUP_LIST)"
 
 env: $(ENV_STAMP) ## Create .venv with the pinned dependencies, the package and its Jupyter kernel (no-op when up to date)
 
@@ -54,7 +56,7 @@ $(ENV_STAMP): requirements/lock.txt requirements/bootstrap.txt pyproject.toml
 data: $(ENV_STAMP) ## Load data/raw/<service>/ where it holds extracts, else the bundled sample, into the database
 	@$(SENDIASS) data --db $(DB)
 
-report: $(ENV_STAMP) ## Build the appendices for one service and year: make report YEAR=2024 COUNTY=worcs
+report: $(ENV_STAMP) ## Build one service and year, its appendices and report: make report YEAR=2024 COUNTY=worcs (or a group: COUNTY=hw)
 	@$(SENDIASS) report --service $(COUNTY) --year $(YEAR) --db $(DB)
 
 reports: $(ENV_STAMP) ## Build every service and year that has data, and outputs/index.html

@@ -10,14 +10,15 @@ from pathlib import Path
 
 import duckdb
 
-from . import config, periods
+from . import config, groups, periods
 from .service_schema import parse_start
 
 
 @dataclass(frozen=True)
 class Appendix:
     """A published notebook: one whose metadata has a `sendiass` entry (title, summary, order, what
-    it requires to have anything to show, and the involvement columns it shows)."""
+    it requires to have anything to show, the involvement columns it shows, and `joint`: whether it
+    may show figures services share, which a group's report then shows once)."""
 
     name: str
     path: Path
@@ -26,6 +27,7 @@ class Appendix:
     order: int
     requires: dict = field(default_factory=dict)  # what it needs to have anything to show
     shows: tuple[str, ...] = ()  # involvement columns it has a section or figure for
+    joint: bool = False  # it may show figures services share (joint channels, pooled evaluations)
 
 
 def appendices(notebooks_dir: Path | None = None) -> list[Appendix]:
@@ -50,6 +52,7 @@ def _appendices(stamped: tuple[tuple[Path, int, int], ...]) -> list[Appendix]:
                     int(meta.get("order", 100)),
                     meta.get("requires", {}),
                     tuple(meta.get("shows", ())),
+                    bool(meta.get("joint", False)),
                 )
             )
     return sorted(found, key=lambda a: (a.order, a.name))
@@ -69,7 +72,10 @@ def columns_shown(con: duckdb.DuckDBPyConnection, service: str, year: int) -> li
 
 def years_with_data(con: duckdb.DuckDBPyConnection, service: str) -> list[int]:
     """Reporting years (YEAR values) in which the service has at least one involvement, from the
-    service's `reports_from` year on (earlier years hold only cases carried into the first)."""
+    service's `reports_from` year on (earlier years hold only cases carried into the first); for a
+    group of services (groups.py), the years in which every member has."""
+    if found := groups.group(service):
+        return sorted(set.intersection(*(set(years_with_data(con, m)) for m in found.members)))
     svc = config.service(service)
     month, day = parse_start(svc.reporting_year)
     found = con.execute(

@@ -24,7 +24,8 @@ def sendiass(*args: str) -> subprocess.CompletedProcess:
 def test_make_report_without_year_prints_usage_and_fails():
     out = run("make", "--no-print-directory", "report", "COUNTY=worcs")
     assert out.returncode != 0
-    assert "usage: make report YEAR=<year> COUNTY=<service>" in out.stderr
+    assert "usage: make report YEAR=<year> COUNTY=<service or group>" in out.stderr
+    assert "services: bucks, herefs, worcs; groups (a joint report): hw" in out.stderr
 
 
 def test_make_report_with_unknown_county_names_the_valid_services():
@@ -40,7 +41,7 @@ def test_make_help_describes_every_target():
     targets = set(re.findall(r"^([a-z][a-z-]*):", makefile, re.M))
     listed = set(re.findall(r"^  ([a-z][a-z-]*) ", out.stdout, re.M))
     assert targets == listed
-    assert "Services: bucks, herefs, worcs" in out.stdout
+    assert "Services: bucks, herefs, worcs; groups: hw" in out.stdout
 
 
 def test_report_for_a_year_without_data_names_the_years_with_data(sample_db):
@@ -61,7 +62,9 @@ def test_report_for_a_service_with_no_data_says_how_to_load_it(tmp_path):
 def test_report_for_an_unknown_service_names_the_valid_ones(sample_db):
     out = sendiass("report", "--service", "nowhere", "--year", "2024", "--db", str(sample_db))
     assert out.returncode == 2
-    assert out.stderr.strip() == "sendiass: unknown service 'nowhere'; valid: bucks, herefs, worcs"
+    assert out.stderr.strip() == (
+        "sendiass: unknown service 'nowhere'; valid: bucks, herefs, worcs; groups (a joint report): hw"
+    )
 
 
 def test_load_of_an_unusable_file_is_one_line_and_fails(tmp_path):

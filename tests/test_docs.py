@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sendiass_lib import config
+from sendiass_lib import config, groups
 from sendiass_lib import metrics as metrics_package
 
 ROOT = Path(__file__).parent.parent
@@ -111,7 +111,13 @@ def test_every_configuration_example_is_accepted_by_its_loader(page, services, t
 
     for text in blocks(page, "yaml"):
         example = yaml.safe_load(text)
-        if set(example) <= {"headers", "labels"}:  # a service's mapping file
+        if set(example) == {"name", "members"}:  # a group's file
+            path = services / "groups" / "demo.yaml"
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            read = groups.read_group_file(path)
+            assert (read.name, list(read.members)) == (example["name"], example["members"])
+        elif set(example) <= {"headers", "labels"}:  # a service's mapping file
             (services / "mappings").mkdir(exist_ok=True)
             (services / "mappings" / "worcs.yaml").write_text(text, encoding="utf-8")
             mapping.clear_cache()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sendiass_lib import availability, config, db
+from sendiass_lib import availability, config, db, groups
 from tests.test_new_service import sendiass
 
 # What a notebook cell may leave on a page: rendered tables, charts and text, never a stream
@@ -27,6 +27,8 @@ def test_reports_builds_every_planned_page_of_the_sample_and_none_shows_an_error
             for year in availability.years_with_data(con, slug)
             for page in availability.pages(con, slug, year)
         }
+        together = groups.groups()
+        joint = {Path(str(y), slug) for slug in together for y in availability.years_with_data(con, slug)}
     printed = sendiass(
         "reports", "--db", str(sample_db), "--out", str(tmp_path), "--force", env={**os.environ}
     )
@@ -34,7 +36,7 @@ def test_reports_builds_every_planned_page_of_the_sample_and_none_shows_an_error
     assert len(plan) == 62  # as the README says
     built = {p.relative_to(tmp_path) for p in tmp_path.glob("*/*/*.html")}
     assert {p for p in built if p.name not in ("index.html", "report.html")} == plan
-    years = {path.parent for path in plan}
+    years = {path.parent for path in plan} | joint  # and each group's years, with a joint report
     assert {p.parent for p in built if p.name == "index.html"} == years
     assert {p.parent for p in built if p.name == "report.html"} == years  # a report for each
     index = (tmp_path / "index.html").read_text(encoding="utf-8")

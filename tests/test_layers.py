@@ -21,10 +21,13 @@ ROOT = Path(sendiass_lib.__file__).resolve().parent
 
 # Bottom to top. A module may import modules of its own layer and of the layers below, never above.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    # paths and service files, number words, working days, taxonomies, the audit's linear programs
+    # paths, service and group files, number words, working days, taxonomies, the audit's linear programs
     (
         "settings",
-        ("formatting", "workdays", "service_schema", "service_file_messages", "config", "labels", "audit"),
+        (
+            *("formatting", "workdays", "service_schema", "service_file_messages", "config", "groups"),
+            *("labels", "audit"),
+        ),
     ),
     ("periods", ("periods",)),
     # the database, and what its fields, forms and small-number rule mean; which pages have data

@@ -254,13 +254,15 @@ def test_reports_builds_every_service_and_year_collects_all_failures_and_indexes
     assert result.failures == [
         "herefs 2023: reasons: RuntimeError: ValueError: broken on purpose",
         "herefs 2023: report: not made, since reasons failed",
+        "hw 2023: report: not made, since reasons failed",  # the joint report is made from it too
     ]
     built = {p.relative_to(tmp_path).parts[:2] for p in tmp_path.glob("*/*/*.html")}
     expected = {("2019", "bucks"), ("2020", "bucks"), ("2021", "bucks")}
-    expected |= {(str(y), s) for s in ("herefs", "worcs") for y in (2022, 2023, 2024)}
+    expected |= {(str(y), s) for s in ("herefs", "worcs", "hw") for y in (2022, 2023, 2024)}
     assert built == expected
     assert result.built == len([line for line in seen if ": built " in line]) > 40  # a line per page
     index = (tmp_path / "index.html").read_text()
     assert 'href="2021/bucks/index.html"' in index and "2021/22 (24 Feb 2021 - 23 Feb 2022)" in index
     assert 'href="2024/worcs/reasons.html"' in index and 'href="2023/herefs/reasons.html"' not in index
     assert 'href="2024/worcs/report.html"' in index and 'href="2023/herefs/report.html"' not in index
+    assert 'href="2024/hw/report.html"' in index and 'href="2023/hw/report.html"' not in index

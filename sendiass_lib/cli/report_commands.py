@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from .. import config
+from .. import config, groups
 from .common import DB_HELP, FAILED, print_warnings
 from .data_commands import load_extracts, up_to_date
 
@@ -21,7 +21,12 @@ def add_parsers(sub) -> None:
         "report",
         help="build one service and year: its appendices and the report that holds them",
     )
-    p.add_argument("--service", required=True, help=f"one of: {', '.join(config.services())}")
+    joint = ", ".join(f"{g.slug} ({' and '.join(g.members)})" for g in groups.groups().values())
+    p.add_argument(
+        "--service",
+        required=True,
+        help=f"one of: {', '.join(config.services())}; or a group, for its joint report: {joint or 'none'}",
+    )
     p.add_argument("--year", required=True, type=int, help="the year the service's reporting year starts in")
     p.add_argument("--db", type=Path, help=f"{DB_HELP}; loaded first when older than the extracts")
     p.add_argument("--out", type=Path, help="outputs folder (default: outputs/)")
@@ -47,7 +52,7 @@ def add_parsers(sub) -> None:
 def _report(args) -> int:
     from ..publish import build_report
 
-    config.service(args.service)  # an unknown service is refused, naming the valid ones, before any load
+    groups.check_slug(args.service)  # an unknown one is refused, naming the valid ones, before any load
     db_path = args.db or config.db_path()
     if failed := up_to_date(db_path):
         return failed
@@ -67,7 +72,8 @@ def _report(args) -> int:
     from ..views import quality as quality_view
 
     with db.connect(db_path) as con:
-        print_warnings(quality_view.warning_lines(quality.warnings(con, args.service, args.year)))
+        for service in groups.members(args.service):
+            print_warnings(quality_view.warning_lines(quality.warnings(con, service, args.year)))
     print(
         f"{len(result.built)} built, {len(result.up_to_date)} up to date, "
         f"{len(result.failures)} failed in {time.perf_counter() - started:.1f} s; "
@@ -88,7 +94,7 @@ def _reports(args) -> int:
         print(f"sendiass: failed {failure}", file=sys.stderr)
     print(
         f"{result.built} built, {result.up_to_date} up to date, {len(result.failures)} failed "
-        f"in {time.perf_counter() - started:.1f} s; open {result.index}"
+        f"in {time.perf_counter() - started:.1f} s, {result.documents} reports; open {result.index}"
     )
     return FAILED if result.failures else 0
 

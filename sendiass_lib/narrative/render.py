@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 
@@ -24,7 +24,7 @@ import mistune
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from .. import availability, config, periods
+from .. import availability, config, groups, periods
 from .catalogue import catalogue, unknown_name, value
 from .figure import BadArgument, FigureProblem, call_text
 from .location import narrative_path
@@ -47,36 +47,42 @@ class Placeholder:
     called: bool = False  # written with brackets: name(...)
     args: tuple = ()
     kwargs: tuple[tuple[str, object], ...] = ()  # sorted by name
+    member: str | None = None  # in a group's narrative, the service it is of: {{ worcs.year.label }}
 
     @property
     def key(self) -> tuple:
-        return self.name, self.args, self.kwargs
+        return self.member, self.name, self.args, self.kwargs
 
     @property
     def text(self) -> str:
-        return call_text(self.name, self.args + tuple(v for _, v in self.kwargs))
+        name = f"{self.member}.{self.name}" if self.member else self.name
+        return call_text(name, self.args + tuple(v for _, v in self.kwargs))
 
 
 def check_request(con: duckdb.DuckDBPyConnection, service: str, year: int) -> None:
-    """Refuse a service with no file (naming the valid ones) or a year with no data (naming those with)."""
+    """Refuse a service (or group) with no file, naming the valid ones, or a year with no data
+    (a group's: when every member has data), naming those with."""
     years = availability.years_with_data(con, service)  # an unknown service fails here
     if year not in years:
-        label = periods.reporting_year(config.service(service), year).long_label
+        label = periods.reporting_year(config.service(groups.members(service)[0]), year).long_label
         have = ", ".join(map(str, years)) if years else "none (load extracts with `make data`)"
         raise NarrativeError(f"no data for {service} in {label}; years with data: {have}")
 
 
 def narrative_file(con: duckdb.DuckDBPyConnection, service: str, year: int) -> Path:
     """Where the service-year's narrative is kept: beside the sample's extracts when the database holds
-    the sample's for the service, else in data/raw/<service>/narrative/."""
+    the sample's for the service (a group: for every member), else in data/raw/<service>/narrative/."""
     check_request(con, service, year)
-    [(sample,)] = con.execute("SELECT bool_and(is_sample) FROM loads WHERE service = ?", [service]).fetchall()
+    members = list(groups.members(service))
+    query = "SELECT bool_and(is_sample) FROM loads WHERE list_contains(?, service)"
+    [(sample,)] = con.execute(query, [members]).fetchall()
     return narrative_path(service, year, bool(sample))
 
 
 def render(con: duckdb.DuckDBPyConnection, service: str, year: int, path: Path | None = None) -> str:
     """The narrative of a service-year (or the file at `path`) as an HTML fragment, its figures from
-    the data; NarrativeError names every problem found, with its file and line."""
+    the data; NarrativeError names every problem found, with its file and line. A group's narrative
+    names each figure's member first ({{ worcs.involvements.total }}; year names need none)."""
     check_request(con, service, year)
     path = path or narrative_file(con, service, year)
     if not path.is_file():
@@ -85,21 +91,26 @@ def render(con: duckdb.DuckDBPyConnection, service: str, year: int, path: Path |
             f"--service {service} --year {year}` writes a starter to edit; docs/narrative.md)"
         )
     source = path.read_text(encoding="utf-8")
-    found = placeholders(source, path)
-    values = figures(Sources(con, service, year), found, path)
+    group = groups.group(service)
+    members = group.members if group else ()
+    found = placeholders(source, path, members)
+    values = figures({m: Sources(con, m or service, year) for m in members or (None,)}, found, path)
     nonce = secrets.token_hex(6)
     tokens = {key: f"narrativefigure{nonce}n{i}end" for i, key in enumerate(values)}
-    groups = {name.split(".")[0] for name, _, _ in tokens}
-    text = ENV.from_string(source).render({group: _Group(group, tokens) for group in groups})
+    names = {name.split(".")[0] for _, name, _, _ in tokens}
+    context = {name: _Group(name, tokens, members[0] if members else None) for name in names}
+    context |= {member: _Member(member, tokens) for member in members}
+    text = ENV.from_string(source).render(context)
     html = _markdown(text, source, path)
     for key, token in tokens.items():
         html = html.replace(token, escape(values[key]))
     return html
 
 
-def placeholders(source: str, path: Path) -> list[Placeholder]:
+def placeholders(source: str, path: Path, members: tuple[str, ...] = ()) -> list[Placeholder]:
     """Every placeholder of a narrative, each checked against the catalogue (name, and arguments of
-    the right kind): NarrativeError lists every one that is not, with its line."""
+    the right kind; in a group's narrative, a member named first): NarrativeError lists every one
+    that is not, with its line."""
     try:
         template = ENV.parse(source)
     except TemplateSyntaxError as exc:
@@ -115,22 +126,23 @@ def placeholders(source: str, path: Path) -> list[Placeholder]:
             if isinstance(part, nodes.TemplateData):
                 continue
             try:
-                found.append(_checked(_placeholder(part)))
+                found.append(_checked(_owned(_placeholder(part), members)))
             except BadArgument as exc:
                 problems.append((part.lineno, str(exc)))
     _stop(path, problems)
     return found
 
 
-def figures(sources: Sources, found: list[Placeholder], path: Path) -> dict[tuple, str]:
-    """Each placeholder's text, by key: NarrativeError lists every one with none, and why."""
+def figures(sources: dict[str | None, Sources], found: list[Placeholder], path: Path) -> dict[tuple, str]:
+    """Each placeholder's text, by key, from its member's results (None: the narrative's service):
+    NarrativeError lists every one with none, and why."""
     values, problems = {}, []
     for placeholder in found:
         if placeholder.key in values:
             continue
         try:
             values[placeholder.key] = value(
-                sources, placeholder.name, placeholder.args, dict(placeholder.kwargs)
+                sources[placeholder.member], placeholder.name, placeholder.args, dict(placeholder.kwargs)
             )
         except FigureProblem as exc:
             kind = f" {exc.symbol}" if exc.symbol else ""
@@ -155,6 +167,22 @@ def _placeholder(part: nodes.Node) -> Placeholder:
     args = tuple(a.value for a in call.args)
     kwargs = tuple(sorted((k.key, k.value.value) for k in call.kwargs))
     return Placeholder(part.lineno, name, True, args, kwargs)
+
+
+def _owned(placeholder: Placeholder, members: tuple[str, ...]) -> Placeholder:
+    """In a group's narrative, the placeholder with the member its name starts with taken off (a
+    year name, the same for every member, may leave it out); else BadArgument naming the members."""
+    first, _, rest = placeholder.name.partition(".")
+    if not members:
+        return placeholder
+    if first in members and rest:
+        return replace(placeholder, name=rest, member=first)
+    if first == "year":
+        return replace(placeholder, member=members[0])
+    raise BadArgument(
+        f"{placeholder.name}: a joint narrative names the service each figure is of first: "
+        f"{members[0]}.{placeholder.name} (services: {', '.join(members)})"
+    )
 
 
 def _dotted(node: nodes.Node) -> str | None:
@@ -189,14 +217,26 @@ def _stop(path: Path, problems: list[tuple[int, str]]) -> None:
 class _Group:
     """What a placeholder's first name stands for while rendering: each figure gives its token."""
 
-    def __init__(self, group: str, tokens: dict[tuple, str]):
-        self.group, self.tokens = group, tokens
+    def __init__(self, group: str, tokens: dict[tuple, str], member: str | None = None):
+        self.group, self.tokens, self.member = group, tokens, member
 
     def __getattr__(self, attr: str):
         name = f"{self.group}.{attr}"
         if catalogue()[name].takes_arguments:
-            return lambda *args, **kwargs: self.tokens[(name, args, tuple(sorted(kwargs.items())))]
-        return self.tokens[(name, (), ())]
+            return lambda *args, **kwargs: self.tokens[
+                (self.member, name, args, tuple(sorted(kwargs.items())))
+            ]
+        return self.tokens[(self.member, name, (), ())]
+
+
+class _Member:
+    """In a group's narrative, what a member's slug stands for: its figures' first names."""
+
+    def __init__(self, member: str, tokens: dict[tuple, str]):
+        self.member, self.tokens = member, tokens
+
+    def __getattr__(self, group: str) -> _Group:
+        return _Group(group, self.tokens, self.member)
 
 
 class _Refused(Exception):

@@ -1,5 +1,6 @@
-"""Building reports: one service-year's appendices and index, or every service and year with data
-on one pool of kernels plus the top-level outputs/index.html. A failing page never stops the others."""
+"""Building reports: one service-year's appendices, report and index (or a group's joint report), or
+every service and year with data and every group's on one pool of kernels, plus the top-level
+outputs/index.html. A failing page never stops the others."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import config, db, periods
+from .. import config, db, groups, periods
 from ..availability import appendices, years_with_data
 from .appendix import render_all
 from .files import read_or_none, write_atomic
 from .fingerprint import code_fingerprint, digest
+from .group_plan import plan_group
 from .plan import MANIFEST, ReportResult, extracts, first_line, plan
 from .render import render_reports_index
 
@@ -27,13 +29,31 @@ def build_report(
     document: bool = True,
 ) -> ReportResult:
     """Build every appendix for one service and year that is not up to date, its report document
-    (report.html; not with `document` False) and its index page."""
+    (report.html; not with `document` False) and its index page. For a group (groups.py): each
+    member's, then the group's joint report and index page."""
     db_path = Path(db_path or config.db_path()).resolve()  # the kernels run in notebooks/
+    out_dir = out_dir or config.OUTPUTS_DIR
+    group = groups.group(service)
     with db.connect(db_path) as con:
-        made = plan(con, service, year, out_dir or config.OUTPUTS_DIR, force, progress, document)
-    for job, html, error, seconds in render_all(made.jobs(), db_path):
-        made.store(job, html, error, seconds, progress)
-    return made.close(progress)
+        joint = plan_group(con, group, year, out_dir, force) if group and document else None
+        members = group.members if group else (service,)
+        made = [plan(con, m, year, out_dir, force, progress, document) for m in members]
+    jobs = [job for one in made for job in one.jobs()] + (joint.jobs() if joint else [])
+    for job, html, error, seconds in render_all(jobs, db_path):
+        job[0].store(job, html, error, seconds, progress)
+    done = [one.close(progress) for one in made]
+    if not group:
+        return done[0]
+    result = ReportResult(
+        built=[path for one in done for path in one.built],
+        up_to_date=[path for one in done for path in one.up_to_date],
+        failures=[f"{m} {failure}" for m, one in zip(members, done, strict=True) for failure in one.failures],
+    )
+    if joint:
+        own = joint.close(done, progress)
+        result.failures += [f"{group.slug} {failure}" for failure in own.failures]
+        result.index, result.document, result.document_made = own.index, own.document, own.document_made
+    return result
 
 
 @dataclass
@@ -44,6 +64,7 @@ class AllReportsResult:
     up_to_date: int = 0
     failures: list[str] = field(default_factory=list)
     index: Path | None = None
+    documents: int = 0  # report documents there after the build (services' and groups')
 
 
 def build_all(
@@ -52,12 +73,13 @@ def build_all(
     force: bool = False,
     progress: Callable[[str], None] = print,
 ) -> AllReportsResult:
-    """Build every service and year that has data (all pages on one pool of kernels, one per core), collect
-    every failure rather than stopping at the first, and write the top-level outputs/index.html."""
+    """Build every service and year that has data, with its report, and every group's joint report
+    for the years all its members have data (all pages and narratives on one pool of kernels, one per
+    core); collect every failure rather than stopping at the first, and write outputs/index.html."""
     db_path = Path(db_path or config.db_path()).resolve()
     out_dir = out_dir or config.OUTPUTS_DIR
     result = AllReportsResult()
-    plans = []
+    plans, joints = [], []
     with db.connect(db_path) as con:
         wanted = {slug: years_with_data(con, slug) for slug in config.services()}
         loaded = [x for slug in wanted for x in extracts(con, slug)]
@@ -67,16 +89,31 @@ def build_all(
                     plans.append(plan(con, slug, year, out_dir, force, progress))
                 except Exception as exc:  # a report that cannot start must not stop the others
                     result.failures.append(f"{slug} {year}: {first_line(exc)}")
+        together = groups.groups()
+        for group in together.values():
+            for year in years_with_data(con, group.slug):
+                try:
+                    joints.append(plan_group(con, group, year, out_dir, force))
+                except Exception as exc:
+                    result.failures.append(f"{group.slug} {year}: {first_line(exc)}")
     # One pool of kernels for every page of every report: start-up and imports are paid once.
-    for job, html, error, seconds in render_all([job for one in plans for job in one.jobs()], db_path):
+    jobs = [job for one in [*plans, *joints] for job in one.jobs()]
+    for job, html, error, seconds in render_all(jobs, db_path):
         job[0].store(job, html, error, seconds, progress)
     listing = {slug: {"name": config.service(slug).name, "years": []} for slug in wanted}
+    listing |= {slug: {"name": group.name, "years": []} for slug, group in together.items()}
+    closed = {}
     for one in plans:
-        done = one.close(progress)
+        done = closed[(one.service, one.year)] = one.close(progress)
         result.built += len(done.built)
         result.up_to_date += len(done.up_to_date)
         result.failures += [f"{one.service} {one.year}: {failure}" for failure in done.failures]
         listing[one.service]["years"].append(_listed(one.service, one.year, one.target))
+    for joint in joints:
+        done = joint.close([closed[(m, joint.year)] for m in joint.group.members], progress)
+        result.failures += [f"{joint.group.slug} {joint.year}: {failure}" for failure in done.failures]
+        listing[joint.group.slug]["years"].append(_listed(joint.group.slug, joint.year, joint.target))
+    result.documents = len(list(out_dir.glob("*/*/report.html")))
     result.index = out_dir / "index.html"
     # Rewritten only when what it lists or links changed (it shows when it was built).
     listed = digest(json.dumps([list(listing.values()), loaded, code_fingerprint()]).encode())
@@ -88,11 +125,17 @@ def build_all(
 
 
 def _listed(slug: str, year: int, target: Path) -> dict:
-    """A service-year's entry on the top-level index: its period, index page and the pages built."""
-    pages = [a for a in appendices() if (target / f"{a.name}.html").exists()]
-    return {
-        "label": periods.reporting_year(config.service(slug), year).long_label,
+    """A service-year's entry on the top-level index: its period, index page, report and the pages
+    built; a group-year's: each member's index page instead of pages."""
+    group = groups.group(slug)
+    first = config.service(group.members[0] if group else slug)
+    entry = {
+        "label": periods.reporting_year(first, year).long_label,
         "href": f"{year}/{slug}/index.html",
         "report": f"{year}/{slug}/report.html" if (target / "report.html").exists() else None,
-        "pages": [{"href": f"{year}/{slug}/{a.name}.html", "title": a.title} for a in pages],
     }
+    if group:
+        members = [{"href": f"{year}/{m}/index.html", "title": config.service(m).name} for m in group.members]
+        return {**entry, "pages": [], "members": members}
+    pages = [a for a in appendices() if (target / f"{a.name}.html").exists()]
+    return {**entry, "pages": [{"href": f"{year}/{slug}/{a.name}.html", "title": a.title} for a in pages]}

@@ -54,10 +54,11 @@ def document(
                 tagged.append((member, found))
         owner = group or members[0][0]
         if parts:
-            sections.append(_part(appendix.name, appendix.title, arrange(parts, owner, appendix.name, 2)))
+            blocks = arrange(parts, owner, appendix.name, 2, share=appendix.joint)
+            sections.append(_part(appendix.name, appendix.title, blocks))
         if tagged:
             key = f"{DEFINITIONS}-{appendix.name}"
-            definitions.append(_part(key, appendix.title, arrange(tagged, owner, key, 3)))
+            definitions.append(_part(key, appendix.title, arrange(tagged, owner, key, 3, share=True)))
     story, story_contents = _narrative(narrative.html) if narrative.html else ("", [])
     words = fragments.text_of(story + "".join(b.html for s in sections + definitions for b in s["blocks"]))
     return render_report(

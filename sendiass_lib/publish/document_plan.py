@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..availability import Appendix
 from .arrange import Member
-from .files import shown, write_atomic
+from .files import first_line, shown, write_atomic
 from .fingerprint import digest
 
 DOCUMENT = "report.html"
@@ -39,6 +39,7 @@ class DocumentPlan:
     group: Member | None = None
     narrative_html: str | None = None
     narrative_error: str | None = None
+    made: bool = False  # written by this build
 
     @property
     def path(self) -> Path:
@@ -56,30 +57,42 @@ class DocumentPlan:
         self, facts: dict, failed: set[str], manifest: dict, progress: Callable[[str], None]
     ) -> str | None:
         """Write the document, or remove the old one and say why not (a failure line) when a page
-        it is made from or its narrative failed."""
+        it is made from, its narrative, or putting it together failed."""
         if not self.todo:
             progress(f"{self.slug} {self.year}: the report is up to date ({shown(self.path)})")
             return None
-        from .document import Narrative, document
-
         names = [page.name for page in self.pages if page.name in failed]
         problem = f"not made, since {', '.join(names)} failed" if names else self.narrative_error
-        if problem:
-            self.path.unlink(missing_ok=True)  # never leave an out-of-date report to be published
-            manifest.pop(KEY, None)
-            return f"{KEY}: {problem}"
+        if not problem:
+            try:
+                self._write(facts, progress)
+                manifest[KEY] = self.key
+                self.made = True
+                return None
+            except Exception as exc:  # a document that cannot be made must not stop the rest
+                problem = first_line(exc)
+        self.path.unlink(missing_ok=True)  # never leave an out-of-date report to be published
+        manifest.pop(KEY, None)
+        return f"{KEY}: {problem}"
+
+    def _write(self, facts: dict, progress: Callable[[str], None]) -> None:
+        from .document import Narrative, document
+
         if self.narrative.is_file():
             narrative = Narrative(self.narrative_html or "")
         else:
             narrative = Narrative(None, f"No narrative has been written for {facts['period_short']}.")
-            progress(
-                f"{self.slug} {self.year}: no narrative ({shown(self.narrative)}); `sendiass narrative "
-                f"--service {self.slug} --year {self.year}` writes a starter (docs/narrative.md)"
-            )
+            progress(f"{self.slug} {self.year}: no narrative ({shown(self.narrative)}); {self.starter}")
         write_atomic(self.path, document(self.members, self.pages, narrative, facts, self.group))
-        manifest[KEY] = self.key
         progress(f"{self.slug} {self.year}: made {shown(self.path)}")
-        return None
+
+    @property
+    def starter(self) -> str:
+        """How to begin the missing narrative: the starter command for a service; a group's is written."""
+        if self.group:
+            return "write one to show the group's text in its report (docs/narrative.md)"
+        command = f"sendiass narrative --service {self.slug} --year {self.year}"
+        return f"`{command}` writes a starter (docs/narrative.md)"
 
 
 def document_key(code_key: str, page_keys: list[tuple[str, str, str]], narrative: Path) -> str:

@@ -1,4 +1,5 @@
-"""Writing a page or manifest in one step (a reader never sees half a file), and naming it in messages."""
+"""Writing a page or manifest in one step (a reader never sees half a file), and naming it (or what
+went wrong making it) in messages."""
 
 from __future__ import annotations
 
@@ -24,3 +25,10 @@ def shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def first_line(exc: Exception) -> str:
+    """A failure in one line: the exception's type and the last line of its message."""
+    text = str(exc).strip()
+    lines = [line for line in text.splitlines() if line.strip()]
+    return f"{type(exc).__name__}: {lines[-1] if lines else ''}"

@@ -118,6 +118,23 @@ def demote(html: str, levels: int) -> str:
     return HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + levels)}", html)
 
 
+def no_skips(html: str, level: int) -> str:
+    """The headings of markup that sits under an h`level`, none more than one level below the one
+    before it (h2 then h4 becomes h2 then h3), as a document's outline needs."""
+    last = level
+    opened: list[int] = []
+
+    def fix(match: re.Match) -> str:
+        nonlocal last
+        if match.group(1):  # a closing tag closes the heading opened last
+            return f"</h{opened.pop()}"
+        last = min(int(match.group(2)), last + 1)
+        opened.append(last)
+        return f"<h{last}"
+
+    return HEADING.sub(fix, html)
+
+
 def drop_headings(html: str) -> str:
     """The markup without its headings (where the document gives the part a heading of its own)."""
     return WHOLE_HEADING.sub("", html)

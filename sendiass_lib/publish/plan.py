@@ -8,13 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import availability, config, periods
+from .. import availability, config, groups, periods
 from ..availability import Appendix, appendices, years_with_data
 from ..narrative.location import narrative_path
 from . import fingerprint
 from .arrange import Member
 from .document_plan import DocumentPlan, document_key
-from .files import shown, write_atomic
+from .files import first_line, shown, write_atomic
 from .render import page_facts, render_index
 
 MANIFEST = ".build.json"
@@ -37,10 +37,11 @@ class ReportResult:
 
 
 def check_request(con, service: str, year: int) -> None:
-    """Fail with a message naming valid values when the service is unknown or has no data that year."""
+    """Fail with a message naming valid values when the service is unknown or has no data that year
+    (a group: when not every member has)."""
     years = years_with_data(con, service)  # an unknown service fails here, naming the valid ones
     if year not in years:
-        label = periods.reporting_year(config.service(service), year).long_label
+        label = periods.reporting_year(config.service(groups.members(service)[0]), year).long_label
         have = ", ".join(map(str, years)) if years else "none (load extracts with `sendiass data`)"
         raise NoDataError(f"no data for {service} in {label}; years with data: {have}")
 
@@ -54,13 +55,6 @@ def extracts(con, service: str) -> list[dict]:
     ).fetchall()
     keys = ("file_name", "sha256", "rows_loaded", "rows_rejected", "is_sample")
     return [dict(zip(keys, row, strict=True)) for row in rows]
-
-
-def first_line(exc: Exception) -> str:
-    """A failure in one line: the exception's type and the last line of its message."""
-    text = str(exc).strip()
-    lines = [line for line in text.splitlines() if line.strip()]
-    return f"{type(exc).__name__}: {lines[-1] if lines else ''}"
 
 
 @dataclass
@@ -108,21 +102,14 @@ class Plan:
         result = self.result
         order = {p.name: i for i, p in enumerate(self.pages)}
         result.built.sort(key=lambda path: order[path.stem])
-        result.failures.sort(key=lambda failure: order[failure.split(":")[0]])
-        if self.document and self.document.todo:
-            self.page = self.page or page_facts(self.service, self.year, self.extracts)
+        result.failures.sort(key=lambda failure: order.get(failure.split(":")[0], len(order)))
+        if self.document:
+            if self.document.todo:
+                self.page = self.page or page_facts(self.service, self.year, self.extracts)
             failed = {failure.split(":")[0] for failure in result.failures}
-            try:
-                failure = self.document.close(self.page, failed, self.manifest, progress)
-            except Exception as exc:  # a document that cannot be made must not stop the rest
-                self.document.path.unlink(missing_ok=True)
-                self.manifest.pop("report", None)
-                failure = f"report: {first_line(exc)}"
-            if failure:
+            if failure := self.document.close(self.page, failed, self.manifest, progress):
                 result.failures.append(failure)
-            result.document_made = failure is None
-        elif self.document:
-            self.document.close({}, set(), self.manifest, progress)
+            result.document_made = self.document.made
         document = self.target / "report.html"
         result.document = document if document.exists() else None
         index = self.target / "index.html"

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # imported when a page is rendered, not when checking what is
     from markupsafe import Markup
 
     from ..availability import Appendix
+    from ..groups import Group
 
 TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
 TEMPLATE = "sendiass"
@@ -106,6 +107,36 @@ def page_facts(service: str, year: int, extracts: list[dict]) -> dict:
         "period_label": periods.reporting_year(svc, year).long_label,
         "period_short": periods.reporting_year(svc, year).label,
     }
+
+
+def group_facts(group: Group, year: int, loaded: dict[str, list[dict]]) -> dict:
+    """What a group's report and index say of it: its name and period, its members, each member's
+    extracts for the provenance; sample or internal when any member's pages are."""
+    members = [page_facts(member, year, loaded[member]) for member in group.members]
+    return {
+        **chrome([x for member in group.members for x in loaded[member]]),
+        "internal": any(facts["internal"] for facts in members),
+        "service_name": group.name,
+        "period_label": members[0]["period_label"],
+        "period_short": members[0]["period_short"],
+        "members": [facts["service_name"] for facts in members],
+        "provenance": [(facts["service_name"], facts["extracts"]) for facts in members],
+    }
+
+
+def render_group_index(group: Group, page: dict, report: bool) -> str:
+    """A group-year's index page: its joint report, and each member's own pages."""
+    facts = dict(
+        page,
+        title=f"Joint report: {page['service_name']}, {page['period_label']}",
+        heading="Joint report",
+        up_link=None,
+    )
+    listing = [
+        {"href": f"../{member}/index.html", "title": name, "summary": "its appendices, one page each"}
+        for member, name in zip(group.members, page["members"], strict=True)
+    ]
+    return render("listing.html.j2", page=facts, appendices=listing, report=report)
 
 
 def chrome(extracts: list[dict]) -> dict:
