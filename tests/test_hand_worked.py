@@ -174,7 +174,7 @@ def test_blank_fields_are_the_hand_worked_ones(con):
 
 
 def test_the_pages_built_are_those_an_involvements_only_extract_feeds(built):
-    assert {p.stem for p in built[1].glob("*.html")} == PAGES | {"index"}
+    assert {p.stem for p in built[1].glob("*.html")} == PAGES | {"index", "report"}
 
 
 def test_the_involvements_page_shows_the_hand_worked_months_and_sentence(built):

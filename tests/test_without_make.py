@@ -74,7 +74,10 @@ def test_report_for_an_unknown_service_names_the_valid_ones_before_loading_anyth
     code = cli.main(["report", "--service", "nowhere", "--year", "2024", "--db", str(db_path)])
     assert code == 2
     said = capsys.readouterr().err.strip()
-    assert said == "sendiass: unknown service 'nowhere'; valid: bucks, herefs, worcs"
+    assert (
+        said
+        == "sendiass: unknown service 'nowhere'; valid: bucks, herefs, worcs; groups (a joint report): hw"
+    )
     assert not db_path.exists()
 
 

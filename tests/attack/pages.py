@@ -139,11 +139,12 @@ def parse_page(html: str, name: str) -> Page:
 
 
 def read_service(out_dir: Path, slug: str) -> dict[int, list[Page]]:
-    """Every page published for a service, by the YEAR of the folder it is in (index pages left out)."""
+    """Every page published for a service, by the YEAR of the folder it is in (index pages left out,
+    and the report document: it shows the pages' own tables, as tests/test_report_document.py checks)."""
     years: dict[int, list[Page]] = {}
     for folder in sorted(out_dir.glob(f"*/{slug}")):
         if folder.parent.name.isdigit():
-            pages = [read_page(p) for p in sorted(folder.glob("*.html")) if p.stem != "index"]
+            pages = [read_page(p) for p in sorted(folder.glob("*.html")) if p.stem not in ("index", "report")]
             years[int(folder.parent.name)] = pages
     return years
 
