@@ -43,10 +43,14 @@ class Rule:
         return self.on and self.rating_counts == "suppressed"
 
     @property
+    def small_counts(self) -> str:
+        """The counts the rule hides, as a sentence names them: '1 to 4' (or '1' when only 1 is)."""
+        return "1" if self.below == 2 else f"1 to {self.below - 1}"
+
+    @property
     def note(self) -> str:
-        small = "1" if self.below == 2 else f"1 to {self.below - 1}"
         return (
-            f"{SUPPRESSED} suppressed: a count of {small}, or a figure that would reveal one "
+            f"{SUPPRESSED} suppressed: a count of {self.small_counts}, or a figure that would reveal one "
             f"from a total; no percentage is given on a base under {self.min_base}."
         )
 

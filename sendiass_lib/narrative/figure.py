@@ -118,7 +118,7 @@ def shown_count(n: int | None, rule: disclosure.Rule, missing: str) -> str:
 def hidden_count(rule: disclosure.Rule) -> str:
     """Why a count is withheld, in the rule's own terms."""
     return (
-        f"disclosure control hides it: a count of 1 to {rule.below - 1}, or a figure that would give one back"
+        f"disclosure control hides it: a count of {rule.small_counts}, or a figure that would give one back"
     )
 
 

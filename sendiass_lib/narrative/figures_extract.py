@@ -66,7 +66,7 @@ def _figure_value(s: Sources, name: str, row: str, column: str | None) -> str:
     shown = figures_view.published(s.service_figures, table)
     choose(row, table.rows[LABEL].to_list(), f"a row of {name}")
     if column in shown.hidden.get(row, []):
-        raise Withheld(f"disclosure control hides it: a count of clients from 1 to {s.rule.below - 1}")
+        raise Withheld(f"disclosure control hides it: a count of clients from {s.rule.small_counts}")
     text = shown.data.filter(pl.col(LABEL) == row)[column][0]
     if text == NOT_AVAILABLE:
         raise NotAvailable(f"no figure for {row} in {column}")
