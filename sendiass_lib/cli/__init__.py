@@ -9,8 +9,7 @@ import logging
 import sys
 
 from .. import config
-from ..narrative import commands as narrative_commands
-from . import data_commands, project_commands, report_commands, sample_commands
+from . import data_commands, narrative_commands, project_commands, report_commands, sample_commands
 from .common import FAILED, USAGE_ERROR
 
 

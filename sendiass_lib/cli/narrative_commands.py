@@ -7,10 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import config, db
-
-USAGE_ERROR, FAILED = 2, 1
-DB_HELP = "database file (default: $SENDIASS_DB or data/processed/sendiass.duckdb)"
+from .. import config
+from .common import DB_HELP, FAILED, USAGE_ERROR
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -33,10 +31,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _figures(args: argparse.Namespace) -> int:
-    from .catalogue import catalogue, example, value
-    from .figure import FigureProblem, call_text
-    from .render import NarrativeError, check_request
-    from .sources import Sources
+    from .. import db
+    from ..narrative.catalogue import catalogue, example, value
+    from ..narrative.figure import FigureProblem, call_text
+    from ..narrative.render import NarrativeError, check_request
+    from ..narrative.sources import Sources
 
     with db.connect(args.db) as con:
         try:
@@ -63,8 +62,9 @@ def _figures(args: argparse.Namespace) -> int:
 
 
 def _narrative(args: argparse.Namespace) -> int:
-    from . import starter
-    from .render import NarrativeError, narrative_file, shown
+    from .. import db
+    from ..narrative import starter
+    from ..narrative.render import NarrativeError, narrative_file, shown
 
     with db.connect(args.db) as con:
         try:
