@@ -86,6 +86,20 @@ def years_with_data(con: duckdb.DuckDBPyConnection, service: str) -> list[int]:
     return sorted(y for (y,) in found if svc.reports_from is None or y >= svc.reports_from)
 
 
+class NoDataError(ValueError):
+    """The service has no data for the requested year; the message names the years it has."""
+
+
+def check_request(con: duckdb.DuckDBPyConnection, service: str, year: int) -> None:
+    """Fail with a message naming valid values when the service is unknown or has no data that year
+    (a group: when not every member has): the one check before building or writing anything."""
+    years = years_with_data(con, service)  # an unknown service fails here, naming the valid ones
+    if year not in years:
+        label = periods.reporting_year(config.service(groups.members(service)[0]), year).long_label
+        have = ", ".join(map(str, years)) if years else "none (load extracts with `sendiass data`)"
+        raise NoDataError(f"no data for {service} in {label}; years with data: {have}")
+
+
 def has_data(con: duckdb.DuckDBPyConnection, service: str, year: int, requires: dict) -> bool:
     """Whether an appendix that declares `requires` (notebook metadata) has anything to show:
     {"labels": [fields]} - involvements opened in the year with any of these label columns;

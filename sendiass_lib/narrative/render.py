@@ -24,7 +24,7 @@ import mistune
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from .. import availability, config, groups, periods
+from .. import availability, groups
 from .catalogue import catalogue, unknown_name, value
 from .figure import BadArgument, FigureProblem, call_text
 from .location import narrative_path
@@ -60,13 +60,11 @@ class Placeholder:
 
 
 def check_request(con: duckdb.DuckDBPyConnection, service: str, year: int) -> None:
-    """Refuse a service (or group) with no file, naming the valid ones, or a year with no data
-    (a group's: when every member has data), naming those with."""
-    years = availability.years_with_data(con, service)  # an unknown service fails here
-    if year not in years:
-        label = periods.reporting_year(config.service(groups.members(service)[0]), year).long_label
-        have = ", ".join(map(str, years)) if years else "none (load extracts with `make data`)"
-        raise NarrativeError(f"no data for {service} in {label}; years with data: {have}")
+    """availability.check_request, its refusal raised as a NarrativeError (one message for both)."""
+    try:
+        availability.check_request(con, service, year)
+    except availability.NoDataError as exc:
+        raise NarrativeError(str(exc)) from None
 
 
 def narrative_file(con: duckdb.DuckDBPyConnection, service: str, year: int) -> Path:

@@ -17,11 +17,12 @@ after the other, what they share once), glossary.
 
 from __future__ import annotations
 
+from ..availability import NoDataError, check_request
 from .appendix import render_appendix
 from .baselines import refresh_baselines
 from .build import AllReportsResult, build_all, build_report
 from .kernels import Kernel
-from .plan import NoDataError, ReportResult, check_request
+from .plan import ReportResult
 from .render import page_facts, render_index, render_reports_index
 
 __all__ = [

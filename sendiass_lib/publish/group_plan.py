@@ -15,7 +15,7 @@ from . import fingerprint
 from .arrange import Member
 from .document_plan import DocumentPlan
 from .files import write_atomic
-from .plan import MANIFEST, ReportResult, check_request, document_plan, extracts
+from .plan import MANIFEST, ReportResult, document_plan, extracts
 from .render import group_facts, render_group_index
 
 
@@ -63,7 +63,7 @@ class GroupPlan:
 
 def plan_group(con, group: Group, year: int, out_dir: Path, force: bool) -> GroupPlan:
     """Check the group-year (every member has data for it), then see whether its report is up to date."""
-    check_request(con, group.slug, year)
+    availability.check_request(con, group.slug, year)
     target = out_dir / str(year) / group.slug
     target.mkdir(parents=True, exist_ok=True)
     code_key = fingerprint.code_fingerprint()

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import availability, config, groups, periods
-from ..availability import Appendix, appendices, years_with_data
+from .. import availability, config
+from ..availability import Appendix, appendices, check_request
 from ..narrative.location import narrative_path
 from . import fingerprint
 from .arrange import Member
@@ -18,10 +18,6 @@ from .files import first_line, shown, write_atomic
 from .render import page_facts, render_index
 
 MANIFEST = ".build.json"
-
-
-class NoDataError(ValueError):
-    """The service has no data for the requested year; the message names the years it has."""
 
 
 @dataclass
@@ -34,16 +30,6 @@ class ReportResult:
     index: Path | None = None
     document: Path | None = None  # report.html, when it is there after the build
     document_made: bool = False  # made by this build (not up to date already)
-
-
-def check_request(con, service: str, year: int) -> None:
-    """Fail with a message naming valid values when the service is unknown or has no data that year
-    (a group: when not every member has)."""
-    years = years_with_data(con, service)  # an unknown service fails here, naming the valid ones
-    if year not in years:
-        label = periods.reporting_year(config.service(groups.members(service)[0]), year).long_label
-        have = ", ".join(map(str, years)) if years else "none (load extracts with `sendiass data`)"
-        raise NoDataError(f"no data for {service} in {label}; years with data: {have}")
 
 
 def extracts(con, service: str) -> list[dict]:
