@@ -82,6 +82,27 @@ def con(tmp_path):
     connection.close()
 
 
+def parametrized(test) -> list:
+    """The cases `test` (of another module) is parametrized with: its examples, kept in one place."""
+    (mark,) = [m for m in test.pytestmark if m.name == "parametrize"]
+    return list(mark.args[1])
+
+
+@pytest.fixture(scope="module")
+def macros():
+    """An in-memory DuckDB with the SQL macros of ingest/sql_parse.py and privacy_sql.py."""
+    import duckdb
+
+    from sendiass_lib import privacy_sql
+    from sendiass_lib.ingest import sql_parse
+
+    connection = duckdb.connect()
+    sql_parse.create_macros(connection)
+    privacy_sql.create_macros(connection)
+    yield connection
+    connection.close()
+
+
 def write_extract(
     folder: Path,
     name: str,
