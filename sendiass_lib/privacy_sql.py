@@ -3,6 +3,7 @@
 `create_macros(con)` makes, for the connection: redact(t) (emails, postcodes, phone numbers),
 redact_names(t, names VARCHAR[]) (those, then the words of the row's name cells: privacy.redact(text,
 names) for one row) and age_band(born DATE, on_day DATE) -> VARCHAR (taxonomies/age_bands.yaml).
+They use their arguments more than once: give them columns (or cheap expressions of columns).
 
 The results are privacy.py's (tests/test_privacy_sql.py), except that SQL redacts more where
 - a name or postcode touches a letter or digit outside ASCII: RE2's word boundary (\\b) knows ASCII
