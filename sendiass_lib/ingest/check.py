@@ -15,9 +15,11 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from .. import config
+from . import staging
 from .check_appendices import appendix_rows
 from .check_headers import header_entries, header_rows, missing_columns
 from .check_labels import label_entries, label_rows
@@ -26,8 +28,8 @@ from .checks import REASONS
 from .contract import Contract, map_headers
 from .date_formats import date_formats
 from .mapping import contract
-from .raw_extract import SheetInfo, column
-from .readers import describe, read_extract
+from .raw_extract import SheetInfo
+from .readers import describe
 from .validate import validate
 
 DATE_TYPES = ("date", "birth_date", "month")
@@ -50,32 +52,34 @@ def check_file(
     spec = contract(kind, service)
     workbook = native is None and path.suffix.lower() in {".xlsx", ".xlsm"}
     sheets = describe(path, spec.is_header) if workbook else []
-    raw = native.convert(path, service) if native is not None else read_extract(path, spec.is_header, sheet)
-    found = map_headers(spec, raw.headers, values=lambda at, rows=raw.rows: rows[column(at)])
-    result = CheckResult(
-        path=path,
-        service=service,
-        kind=kind,
-        encoding=raw.encoding,
-        headers=header_rows(spec, found, raw.headers),
-        missing=missing_columns(spec, found),
-        sheets=sheets,
-        sheet=_sheet_read(sheets, sheet),
-    )
-    result.suggested, result.unplaced = header_entries(result, found, raw.headers)
-    if found.missing:  # nothing can load: rows, labels and dates are not worth judging
-        return result
-    result.dates = [  # (before validation: the file's cells are then freed before labels are counted)
-        date_formats(raw.rows[column(at)], c.name, raw.headers[at], c.type, raw.encoding == "xlsx")
-        for c in spec.columns
-        if c.type in DATE_TYPES and (at := found.canonical.get(c.name)) is not None
-    ]
-    checked = validate(raw, _judged(spec), found, today or date.today(), service)
-    del raw  # a million-row file's cells: not needed past validation
-    result.rows_in, result.rows_loaded = checked.rows_in, checked.rows.height
-    result.rejects = _reject_groups(checked.rejects)
-    labels = checked.labels
-    del checked  # nor the typed rows: only their labels are looked at from here
+    convert = (lambda p: native.convert(p, service)) if native is not None else None
+    with duckdb.connect() as con:  # in memory: check never opens the database
+        staged = staging.stage(con, path, spec.is_header, sheet, convert)
+        found = map_headers(spec, staged.headers, values=lambda at: staging.column_values(con, at))
+        result = CheckResult(
+            path=path,
+            service=service,
+            kind=kind,
+            encoding=staged.encoding,
+            headers=header_rows(spec, found, staged.headers),
+            missing=missing_columns(spec, found),
+            sheets=sheets,
+            sheet=_sheet_read(sheets, sheet),
+        )
+        result.suggested, result.unplaced = header_entries(result, found, staged.headers)
+        if found.missing:  # nothing can load: rows, labels and dates are not worth judging
+            return result
+        result.dates = [
+            date_formats(
+                staging.column_values(con, at), c.name, staged.headers[at], c.type, staged.encoding == "xlsx"
+            )
+            for c in spec.columns
+            if c.type in DATE_TYPES and (at := found.canonical.get(c.name)) is not None
+        ]
+        checked = validate(con, staged, _judged(spec), found, today or date.today(), service)
+        result.rows_in, result.rows_loaded = checked.rows_in, checked.rows_loaded
+        result.rejects = _reject_groups(checked.rejects)
+        labels = checked.labels(con) if checked.has_labels else None
     result.label_fields = [c.name for c in spec.columns if c.is_label and c.name in found.canonical]
     result.labels = label_rows(spec, labels)
     result.suggested += label_entries(spec, result.labels)

@@ -1,17 +1,18 @@
 """The reject rules: what makes a row fail, and which reason wins when several apply.
 
-Each rule is a polars expression over the working frame of ingest.validate; a row gets the first
-reason in REASONS order that applies. docs/data-contract.md states the rules in words.
+Each rule is a SQL condition over the working view ingest.validate builds, with the detail a user
+is shown; a row gets the first reason in REASONS order that applies. docs/data-contract.md states
+the rules in words.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-
-import polars as pl
 
 from .contract import Contract
 from .raw_extract import ROW
+from .sql_text import ident, lit
 
 # Reason codes, in precedence order: a row gets the first that applies.
 REASONS = (
@@ -29,13 +30,44 @@ REASONS = (
 )
 
 
-def first_applying(cases: list[tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
-    """The value of the first (condition, value) pair whose condition holds, else null: how a row
-    gets one reason, and one detail, when several apply."""
-    chosen = pl.lit(None, pl.String)
-    for condition, value in reversed(cases):
-        chosen = pl.when(condition).then(value).otherwise(chosen)
-    return chosen
+@dataclass(frozen=True)
+class Rule:
+    """One reason: when a row fails it (SQL condition) and what the user is told (SQL text)."""
+
+    reason: str
+    failed: str
+    detail: str
+
+
+def first_applying(cases: list[tuple[str, str]]) -> str:
+    """SQL for the value of the first (condition, value) pair whose condition holds, else NULL:
+    how a row gets one reason, and one detail, when several apply."""
+    if not cases:
+        return "CAST(NULL AS VARCHAR)"
+    return "CASE " + " ".join(f"WHEN {c} THEN {v}" for c, v in cases) + " END"
+
+
+# The macros (ingest.sql_parse) that type a contract column of each type; other columns stay text.
+PARSERS = {
+    "date": "parse_date",
+    "birth_date": "parse_date",
+    "month": "parse_month",
+    "level": "parse_level",
+    "count": "parse_count",
+    "number": "parse_number",
+    "year": "parse_year",
+}
+
+
+def text(name: str) -> str:
+    """The working table's column holding a contract column's (or question's) cell as written."""
+    return ident(f"{name}__text")
+
+
+def value(contract: Contract, name: str) -> str:
+    """The working table's column holding a contract column's value: parsed, or its text."""
+    parsed = any(c.name == name and c.type in PARSERS for c in contract.columns)
+    return ident(name) if parsed else text(name)
 
 
 def rules(
@@ -44,43 +76,39 @@ def rules(
     today: date,
     questions: list[str],
     scale: tuple[int, int],
-) -> list:
-    """(reason, failed, detail) triples in REASONS order, as polars expressions over the working
-    frame validate() builds: <column>__text (the cell), <column> (parsed), __total, __extra,
-    __first_copy, __versions, __copies and ROW."""
-
-    def text(name: str) -> pl.Expr:
-        return pl.col(f"{name}__text")
-
-    def first_failing(failing: list[tuple[pl.Expr, pl.Expr]]) -> tuple[pl.Expr, pl.Expr]:
-        failed = pl.any_horizontal([f for f, _ in failing]) if failing else pl.lit(False)
-        return failed, first_applying(failing)
-
+) -> list[Rule]:
+    """The rules in REASONS order, as SQL over the working view validate() builds:
+    <column>__text (the cell), <column> (parsed), __total, __extra, __first_copy, __versions,
+    __copies and ROW."""
     columns = contract.columns
     personal = {c.name for c in columns if c.personal}
 
-    def quoted(name: str) -> pl.Expr:
+    def quoted(name: str) -> str:
         """'Date Opened: '31/02/2024'', or for a personal column its header alone."""
         if name in personal:
-            return pl.lit(f"{header_of[name]}: (value withheld: personal data)")
-        return pl.format("{}: '{}'", pl.lit(header_of[name]), text(name))
+            return lit(f"{header_of[name]}: (value withheld: personal data)")
+        return f"{lit(header_of[name] + ': ' + chr(39))} || {text(name)} || ''''"
+
+    def first_failing(reason: str, failing: list[tuple[str, str]]) -> Rule:
+        failed = " OR ".join(f"({f})" for f, _ in failing) if failing else "false"
+        return Rule(reason, failed, first_applying(failing))
 
     missing = [
-        (text(c.name).is_null(), pl.lit(f"{header_of[c.name]} is empty")) for c in columns if c.required
+        (f"{text(c.name)} IS NULL", lit(f"{header_of[c.name]} is empty")) for c in columns if c.required
     ]
     if one_of := contract.required_one_of:
         names = " and ".join(header_of[name] for name in one_of)
         missing.append(
             (
-                pl.all_horizontal(text(name).is_null() for name in one_of),
-                pl.lit(f"{names} are both empty" if len(one_of) == 2 else f"{names} are all empty"),
+                " AND ".join(f"{text(name)} IS NULL" for name in one_of),
+                lit(f"{names} are both empty" if len(one_of) == 2 else f"{names} are all empty"),
             )
         )
 
-    def unparsed(*types: str) -> list[tuple[pl.Expr, pl.Expr]]:
+    def unparsed(*types: str) -> list[tuple[str, str]]:
         """Cells of these column types that hold text which did not parse."""
         return [
-            (text(c.name).is_not_null() & pl.col(c.name).is_null(), quoted(c.name))
+            (f"{text(c.name)} IS NOT NULL AND {ident(c.name)} IS NULL", quoted(c.name))
             for c in columns
             if c.type in types
         ]
@@ -88,50 +116,51 @@ def rules(
     low, high = scale
     bad_ratings = [
         (
-            text(q).is_not_null() & ~pl.col(q).is_between(low, high).fill_null(False),
-            pl.format("{} (scale {}-{})", quoted(q), pl.lit(low), pl.lit(high)),
+            f"{text(q)} IS NOT NULL AND NOT coalesce({ident(q)} BETWEEN {low} AND {high}, false)",
+            f"{quoted(q)} || {lit(f' (scale {low}-{high})')}",
         )
         for q in questions
     ]
     start = contract.start_date
     order = [
-        (
-            pl.col(c.name) < pl.col(start),
-            pl.format("{} before {}", pl.lit(header_of[c.name]), pl.lit(header_of[start])),
-        )
+        (f"{ident(c.name)} < {ident(start)}", lit(f"{header_of[c.name]} before {header_of[start]}"))
         for c in columns
         if start and c.type == "date" and c.name != start
     ] + [
-        (
-            pl.col(c.name) > pl.col(start),
-            pl.format("{} after {}", pl.lit(header_of[c.name]), pl.lit(header_of[start])),
-        )
+        (f"{ident(c.name)} > {ident(start)}", lit(f"{header_of[c.name]} after {header_of[start]}"))
         for c in columns
         if start and c.type == "birth_date"
     ]
-    future = (pl.col(start) > pl.lit(today), quoted(start)) if start else (pl.lit(False), pl.lit(None))
-    key_text = pl.concat_str([text(k) for k in contract.natural_key], separator=" / ", ignore_nulls=True)
-    conflict = (
-        pl.col("__versions") > 1,
-        pl.format("{} rows share id '{}' but differ", pl.col("__copies"), key_text),
+    future = (
+        Rule(
+            "future_date",
+            f"{ident(start)} > {lit(today)}",
+            f"{quoted(start)} || {lit(f' is after the load date {today}')}",
+        )
+        if start
+        else Rule("future_date", "false", "CAST(NULL AS VARCHAR)")
     )
-    duplicate = (pl.col("__first_copy") != pl.col(ROW), pl.format("same as row {}", pl.col("__first_copy")))
+    key_text = f"concat_ws(' / ', {', '.join(text(k) for k in contract.natural_key)})"
     checks = [
-        ("total_row", pl.col("__total"), pl.lit("footer row")),
-        (
+        Rule("total_row", "__total", lit("footer row")),
+        Rule(
             "wrong_field_count",
-            pl.col("__extra") > 0,
-            pl.format("{} more cell(s) than the header has", pl.col("__extra")),
+            "__extra > 0",
+            "CAST(__extra AS VARCHAR) || ' more cell(s) than the header has'",
         ),
-        ("missing_required", *first_failing(missing)),
-        ("bad_date", *first_failing(unparsed("date", "birth_date", "month", "year"))),
-        ("bad_level", *first_failing(unparsed("level"))),
-        ("bad_number", *first_failing(unparsed("count", "number"))),
-        ("bad_rating", *first_failing(bad_ratings)),
-        ("future_date", future[0], pl.format("{} is after the load date {}", future[1], pl.lit(str(today)))),
-        ("date_order", *first_failing(order)),
-        ("conflicting_duplicate", *conflict),
-        ("duplicate", *duplicate),
+        first_failing("missing_required", missing),
+        first_failing("bad_date", unparsed("date", "birth_date", "month", "year")),
+        first_failing("bad_level", unparsed("level")),
+        first_failing("bad_number", unparsed("count", "number")),
+        first_failing("bad_rating", bad_ratings),
+        future,
+        first_failing("date_order", order),
+        Rule(
+            "conflicting_duplicate",
+            "__versions > 1",
+            f"CAST(__copies AS VARCHAR) || ' rows share id ''' || {key_text} || ''' but differ'",
+        ),
+        Rule("duplicate", f"__first_copy <> {ROW}", "'same as row ' || CAST(__first_copy AS VARCHAR)"),
     ]
-    assert tuple(code for code, _, _ in checks) == REASONS
+    assert tuple(rule.reason for rule in checks) == REASONS
     return checks

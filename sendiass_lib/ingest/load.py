@@ -18,13 +18,10 @@ import polars as pl
 
 from .. import config, db, privacy
 from ..labels import UNMAPPED
+from . import staging
 from .contract import map_headers, require_columns
 from .mapping import contract
-from .raw_extract import column
-from .readers import read_extract
-from .validate import validate
-
-LABEL_SLICE = 500_000  # label rows per INSERT (see _store_labels)
+from .validate import release, validate
 
 
 @dataclass
@@ -79,43 +76,67 @@ class LoadResult:
         return text
 
 
-def _drop_earlier_versions(con, table: str, service: str, key: tuple[str, ...]) -> None:
-    """Delete the service's rows of `table` for the records in new_rows (matched on `key`, nulls
-    equal): how a newer export replaces a record, its ratings and its labels."""
+def _drop_earlier_versions(con, table: str, service: str, key: tuple[str, ...]) -> bool:
+    """Delete the service's rows of `table` for the records being loaded (v_rows, matched on
+    `key`, nulls equal): how a newer export replaces a record, its ratings and its labels. Whether
+    any were (a record's ratings and labels are only ever there beside the record itself)."""
+    if not con.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE service = ? LIMIT 1)", [service]
+    ).fetchall()[0][0]:
+        return False  # (a first load, or a rebuild)
     same = " AND ".join(f"t.{k} IS NOT DISTINCT FROM n.{k}" for k in key)
-    con.execute(f"DELETE FROM {table} t USING new_rows n WHERE t.service = ? AND {same}", [service])
+    deleted = con.execute(
+        f"""DELETE FROM {table} t USING (SELECT {", ".join(key)} FROM v_rows) n
+            WHERE t.service = ? AND {same}""",
+        [service],
+    ).fetchall()
+    return bool(deleted and deleted[0][0])
 
 
-def _store_ratings(con, spec, service: str, load_id: int, asked: dict[str, int]) -> None:
-    """One row per answered question of the forms just loaded, replacing those forms' old answers."""
+def _store_ratings(con, spec, service: str, load_id: int, asked: list[str], replaced: bool) -> None:
+    """One row per answered question of the forms just loaded, replacing those forms' old answers
+    (when `replaced`: some of the forms were loaded before)."""
     parent = spec.natural_key[0]
     scale_min, scale_max = config.service(service).evaluation_scale
-    _drop_earlier_versions(con, spec.questions.table, service, (parent,))
+    if replaced:
+        _drop_earlier_versions(con, spec.questions.table, service, (parent,))
     if not asked:
         return
     con.execute(  # UNPIVOT leaves out unanswered (null) questions
         f"""INSERT INTO {spec.questions.table}
             SELECT ?, {parent}, question, rating, ?, ?, ?
-            FROM (UNPIVOT (SELECT {parent}, {", ".join(asked)} FROM new_rows)
+            FROM (UNPIVOT (SELECT {parent}, {", ".join(asked)} FROM v_rows)
                   ON {", ".join(asked)} INTO NAME question VALUE rating)""",
         [service, scale_min, scale_max, load_id],
     )
 
 
-def _store_labels(con, spec, service: str, load_id: int, labels) -> None:
-    """The loaded rows' labels, replacing any earlier labels of the same records."""
+def _store_labels(con, spec, service: str, result: LoadResult, replaced: bool) -> None:
+    """The loaded rows' labels, replacing the earlier labels of records loaded before (when
+    `replaced`); the labels that mapped to nothing, as stored (redacted), counted into `result`."""
     key = spec.natural_key[0]
-    _drop_earlier_versions(con, spec.labels_table, service, (key,))
-    for part in labels.iter_slices(LABEL_SLICE):  # in slices: one insert of millions held ~0.5 GB more
-        db.register(con, "new_labels", part)
-        try:
-            con.execute(
-                f"INSERT INTO {spec.labels_table} SELECT ?, {key}, field, raw_label, label, code, list, ? "
-                "FROM new_labels",
-                [service, load_id],
-            )
-        finally:
-            con.unregister("new_labels")
+    if replaced:
+        _drop_earlier_versions(con, spec.labels_table, service, (key,))
+    con.execute(
+        f"INSERT INTO {spec.labels_table} "
+        f"SELECT ?, {key}, field, raw_label, label, code, list, ? FROM v_labels",
+        [service, result.load_id],
+    )
+    if not con.execute("SELECT count(*) FROM v_label_pairs WHERE label = ?", [UNMAPPED]).fetchall()[0][0]:
+        return
+    found = con.execute(
+        f"SELECT field, raw_label, count(*) FROM {spec.labels_table} "
+        "WHERE load_id = ? AND label = ? GROUP BY ALL",
+        [result.load_id, UNMAPPED],
+    ).fetchall()
+    result.unmapped = Counter({(field, raw): n for field, raw, n in found})
+    mapped = {
+        f
+        for (f,) in con.execute(
+            "SELECT DISTINCT field FROM v_label_pairs WHERE label <> ?", [UNMAPPED]
+        ).fetchall()
+    }
+    result.all_unmapped = sorted({field for field, _ in result.unmapped} - mapped)
 
 
 def _safe(headers: list[str]) -> list[str]:
@@ -169,26 +190,31 @@ def load_file(
         return result
 
     # A native download (ingest.native) is converted to the kind's layout by its source.
-    raw = native.convert(path, service) if native is not None else read_extract(path, spec.is_header, sheet)
-    headers = map_headers(spec, raw.headers, values=lambda at: raw.rows[column(at)])
-    require_columns(spec, raw.headers, headers)
-    checked = validate(raw, spec, headers, today or date.today(), service)
+    convert = (lambda p: native.convert(p, service)) if native is not None else None
+    staged = staging.stage(con, path, spec.is_header, sheet, convert)
+    try:
+        headers = map_headers(spec, staged.headers, values=lambda at: staging.column_values(con, at))
+        require_columns(spec, staged.headers, headers)
+        checked = validate(con, staged, spec, headers, today or date.today(), service)
+        _write(con, result, spec, service, path, headers, checked, own_transaction)
+    finally:
+        release(con)
+        staging.drop(con)
+    return result
+
+
+def _write(
+    con, result: LoadResult, spec, service: str, path: Path, headers, checked, own_transaction: bool
+) -> None:
+    """Record the load, its rejects, rows, ratings and labels in one transaction (the caller's,
+    unless own_transaction), filling in `result`."""
     result.rows_in = checked.rows_in
-    result.rows_loaded = checked.rows.height
+    result.rows_loaded = checked.rows_loaded
     result.rows_rejected = checked.rejects.height
     result.reasons = Counter(checked.rejects["reason"].to_list())
     result.dropped_unknown = headers.unknown
-    result.is_sample = sha in sample_hashes()
+    result.is_sample = result.sha256 in sample_hashes()
     result.absent = [c.name for c in spec.columns if not c.required and c.name not in headers.canonical]
-    if checked.labels is not None:
-        unmapped = checked.labels.filter(pl.col("label") == UNMAPPED)
-        result.unmapped = Counter(
-            zip(unmapped["field"].to_list(), unmapped["raw_label"].to_list(), strict=True)
-        )
-        mapped = set(checked.labels.filter(pl.col("label") != UNMAPPED)["field"].cast(pl.String).to_list())
-        result.all_unmapped = sorted({str(f) for f, _ in result.unmapped} - mapped)
-
-    columns = [c.store_as for c in spec.columns if not c.is_label]
     if own_transaction:
         con.execute("BEGIN TRANSACTION")
     try:
@@ -199,9 +225,9 @@ def load_file(
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING load_id""",
             [
                 service,
-                kind,
+                spec.kind,
                 path.name,
-                sha,
+                result.sha256,
                 result.is_sample,
                 datetime.now(),
                 result.rows_in,
@@ -213,29 +239,28 @@ def load_file(
                 sorted(headers.canonical),
             ],
         ).fetchall()[0][0]
-        db.register(con, "new_rejects", checked.rejects)
+        if result.rows_rejected:
+            db.register(con, "new_rejects", checked.rejects)
+            try:
+                con.execute(
+                    "INSERT INTO rejects SELECT ?, row_number, reason, detail, row_values FROM new_rejects",
+                    [result.load_id],
+                )
+            finally:
+                con.unregister("new_rejects")
+        replaced = _drop_earlier_versions(con, spec.table, service, spec.natural_key)  # upsert by natural key
         con.execute(
-            "INSERT INTO rejects SELECT ?, row_number, reason, detail, row_values FROM new_rejects",
-            [result.load_id],
-        )
-        db.register(con, "new_rows", checked.rows)
-        _drop_earlier_versions(con, spec.table, service, spec.natural_key)  # upsert by natural key
-        con.execute(
-            f"INSERT INTO {spec.table} (service, {', '.join(columns)}, load_id) "
-            f"SELECT ?, {', '.join(columns)}, ? FROM new_rows",
+            f"INSERT INTO {spec.table} (service, {', '.join(checked.stored)}, load_id) "
+            f"SELECT ?, {', '.join(checked.stored)}, ? FROM v_rows ORDER BY __row",  # (in file order)
             [service, result.load_id],
         )
         if spec.questions:
-            _store_ratings(con, spec, service, result.load_id, headers.questions)
-        if checked.labels is not None:
-            _store_labels(con, spec, service, result.load_id, checked.labels)
+            _store_ratings(con, spec, service, result.load_id, checked.questions, replaced)
+        if checked.has_labels:
+            _store_labels(con, spec, service, result, replaced)
         if own_transaction:
             con.execute("COMMIT")
     except BaseException:
         if own_transaction:
             con.execute("ROLLBACK")
         raise
-    finally:
-        con.unregister("new_rejects")
-        con.unregister("new_rows")
-    return result

@@ -1,0 +1,24 @@
+"""Writing SQL text safely: literals and identifiers from values a file or a person supplied."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def lit(value: str | int | date | None) -> str:
+    """A SQL literal: text with its quotes doubled (a header may hold any character), a whole
+    number, a DATE, or NULL."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, date):
+        return f"DATE '{value.isoformat()}'"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def ident(name: str) -> str:
+    """A quoted identifier (a column named after a contract column or question)."""
+    return '"' + name.replace('"', '""') + '"'

@@ -1,0 +1,132 @@
+"""An extract's cells in DuckDB, as text, ready for the SQL that validates them (ingest.validate).
+
+Each file becomes the temp table `raw_cells`: ROW (the row number a user is told), then its cells
+c0 ... cN as text (read with the macro cell(), which trims them and makes an empty one null), and
+EXTRA when some row has more cells than the header. A plain
+CSV is read by DuckDB itself (the fast path: nothing passes through Python); anything else (a
+workbook, a download a native source converts, a CSV in UTF-16 or Windows-1252, with blank lines
+or a row too wide) is read by readers.read_extract and handed over as a frame, so every extract is
+validated by the same SQL however it was read.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from .. import db
+from . import macros
+from .csv_layout import HEAD_BYTES, csv_layout
+from .errors import ExtractError
+from .raw_extract import EXTRA, ROW, IsHeader, RawExtract, column
+from .readers import CSV_SUFFIXES, read_extract
+
+RAW = "raw_cells"
+
+
+@dataclass(frozen=True)
+class Staged:
+    """One extract in `raw_cells`: its headers as written, the encoding it was read in, and whether
+    some row had more cells than its header (EXTRA)."""
+
+    headers: list[str]
+    encoding: str
+    has_extra: bool = False
+
+    def columns(self) -> list[str]:
+        return [column(i) for i in range(len(self.headers))]
+
+
+def stage(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    is_header: IsHeader,
+    sheet: str | None = None,
+    convert=None,
+) -> Staged:
+    """Put the extract at `path` into `raw_cells` (replacing any there), and define cell(); an
+    unusable file raises ExtractError. `convert(path)` gives a native download's RawExtract."""
+    if convert is None and sheet is None and path.suffix.lower() in CSV_SUFFIXES:
+        fast = _plain_csv(con, path, is_header)
+        if fast is not None:
+            return fast
+    raw = convert(path) if convert is not None else read_extract(path, is_header, sheet)
+    return stage_frame(con, raw)
+
+
+def stage_frame(con: duckdb.DuckDBPyConnection, raw: RawExtract) -> Staged:
+    """Put an extract already read into cells (readers.read_extract, a native source) into `raw_cells`."""
+    drop(con)
+    db.register(con, "staged_frame", raw.rows)
+    try:
+        con.execute(f"CREATE TEMP TABLE {RAW}_read AS SELECT * FROM staged_frame")
+        con.execute(f"CREATE TEMP VIEW {RAW} AS SELECT * FROM {RAW}_read")
+    finally:
+        con.unregister("staged_frame")
+    return Staged(list(raw.headers), raw.encoding, has_extra=EXTRA in raw.rows.columns)
+
+
+def column_values(con: duckdb.DuckDBPyConnection, at: int) -> pl.Series:
+    """The filled cells of file column `at` (for judging a header the contract does not know)."""
+    macros.ensure(con)
+    rows = con.execute(f"SELECT cell({column(at)}) AS v FROM {RAW} WHERE v IS NOT NULL").fetchall()
+    return pl.Series(column(at), [v for (v,) in rows], dtype=pl.String)
+
+
+def drop(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the staged cells (the view raw_cells, over the table the file was read into)."""
+    con.execute(f"DROP VIEW IF EXISTS {RAW}")
+    con.execute(f"DROP TABLE IF EXISTS {RAW}_read")
+
+
+def _plain_csv(con: duckdb.DuckDBPyConnection, path: Path, is_header: IsHeader) -> Staged | None:
+    """Read a CSV with DuckDB's reader, or None when it needs the careful reader: an encoding
+    other than UTF-8 (DuckDB refuses invalid UTF-8), an empty line (DuckDB drops it, which would
+    renumber the rows below it), a row wider or narrower than the header, a quote never closed."""
+    data = path.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\n\n" in data or b"\n\r\n" in data:
+        return None
+    head = data[: HEAD_BYTES + 1]
+    del data
+    layout = csv_layout(head, is_header) if head.strip(codecs.BOM_UTF8 + b" \t\r\n") else None
+    if layout is None or not layout.found or not layout.header:
+        return None  # (the careful reader refuses the file with its own words)
+    if b'"' in b"\n".join(head.split(b"\n")[: layout.skip_lines + 1]):
+        return None  # a quoted cell above the data may span lines: DuckDB's `skip` counts them otherwise
+    width = len(layout.header)
+    names = [column(i) for i in range(width)]
+    types = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+    # Rows DuckDB cannot read as the header says are set aside (store_rejects), never raised: an
+    # error would abort the transaction a rebuild loads many files in. Any, and the careful reader
+    # reads the file instead (it keeps a too-wide row, to reject it with its row number).
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {RAW}_read AS
+            SELECT * FROM read_csv($path, delim = $sep, quote = '"', escape = '"', header = false,
+                                   skip = $skip, columns = {types}, auto_detect = false,
+                                   strict_mode = true, encoding = 'utf-8', store_rejects = true,
+                                   rejects_table = '{RAW}_rejects', rejects_scan = '{RAW}_scans')""",
+        {"path": str(path), "sep": layout.separator, "skip": layout.skip_lines + 1},
+    )
+    unreadable = con.execute(f"SELECT count(*) FROM {RAW}_rejects").fetchall()[0][0]
+    con.execute(f"DROP TABLE {RAW}_rejects")
+    con.execute(f"DROP TABLE {RAW}_scans")
+    if unreadable:
+        drop(con)
+        return None
+    # Rows are numbered by their place in the table, which is their order in the file (DuckDB
+    # keeps insertion order): numbering them while reading (row_number()) read on one thread.
+    # (Inside a transaction, a new table's rowids start far above 0: counted from the first.)
+    first = con.execute(f"SELECT min(rowid) FROM {RAW}_read").fetchall()[0][0] or 0
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {RAW} AS "
+        f"SELECT CAST(rowid - {first} + 1 AS INTEGER) AS {ROW}, * FROM {RAW}_read"
+    )
+    if not con.execute(f"SELECT count(*) FROM {RAW}").fetchall()[0][0]:
+        drop(con)
+        raise ExtractError(f"{path.name}: the file has a header row but no data rows")
+    encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    return Staged(list(layout.header), encoding)
