@@ -47,7 +47,7 @@ con.close()
 BARE_ALL = """
 import sys, duckdb
 con = duckdb.connect(sys.argv[2])
-con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, header=true, union_by_name=true)", [sys.argv[1]])
+con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, header=true)", [sys.argv[1]])
 print(con.execute("SELECT count(*) FROM t").fetchone()[0])
 con.close()
 """

@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 
 from .. import config, db
-from . import data_checks, exclusive, native
+from . import data_checks, exclusive, native, replace
 from .contract import kinds, normalise_header
 from .errors import ExtractError
 from .load import LoadResult, file_sha256, load_file
@@ -139,6 +139,8 @@ def build(
                 con.execute("INSERT INTO meta VALUES ('ingest_fingerprint', ?)", [fingerprint])
             _load_all(con, plan, report, today, progress, batch_rows=0 if incremental else BATCH_ROWS)
             complete = incremental or not report.failures  # incremental: every file that loaded
+            if complete and not incremental:
+                replace.keep_latest(con)  # (a rebuild loads without looking for records loaded before)
             if complete and (broken := data_checks.run(con)):  # the loader's promises, checked
                 report.failures += broken
                 complete = False
@@ -245,6 +247,7 @@ def _load_all(con, plan, report: BuildReport, today, progress, batch_rows: int =
                 sha256=item.sha256,
                 own_transaction=not batch_rows,
                 native=item.native,
+                replace=not batch_rows,
             )
         except ExtractError as exc:
             report.failures.append(str(exc))

@@ -19,7 +19,7 @@ from .. import db
 from ..labels import UNMAPPED, service_taxonomy
 from .checks import text, value
 from .contract import Contract
-from .mapping import mapping
+from .mapping import ServiceMapping, mapping
 from .raw_extract import ROW
 from .sql_text import ident, lit
 
@@ -96,24 +96,42 @@ def _list_in_force(lists: list[tuple], on: str) -> str:
 def _register_taxonomies(con: duckdb.DuckDBPyConnection, columns, service: str) -> dict[str, list[tuple]]:
     """v_taxonomy: each label column's lookup (field, list, valid_from, valid_until, key, label, code);
     returns each column's lists (name, from, until), earliest first."""
-    frames = [
-        service_taxonomy(col.taxonomy, mapping(service).label_targets(col.taxonomy))
-        .select("list", "valid_from", "valid_until", "key", "label", "code")
-        .with_columns(field=pl.lit(col.name))
-        for col in columns
-    ]
-    if not frames:  # (a file with none of the label columns)
+    wanted = tuple((col.name, col.taxonomy) for col in columns)
+    if not wanted:  # (a file with none of the label columns)
         con.execute(
             """CREATE OR REPLACE TEMP TABLE v_taxonomy (list VARCHAR, valid_from DATE, valid_until DATE,
                key VARCHAR, label VARCHAR, code VARCHAR, field VARCHAR)"""
         )
         return {}
-    db.register(con, "taxonomy_frame", pl.concat(frames))
+    lookup, lists = _lookup(mapping(service), wanted)
+    db.register(con, "taxonomy_frame", lookup)
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE v_taxonomy AS SELECT * FROM taxonomy_frame")
     finally:
         con.unregister("taxonomy_frame")
-    return {
-        col.name: frame.select("list", "valid_from", "valid_until").unique().sort("valid_from").rows()
-        for col, frame in zip(columns, frames, strict=True)
+    return lists
+
+
+_LOOKUPS: dict[tuple[int, tuple], tuple[ServiceMapping, pl.DataFrame, dict]] = {}
+
+
+def _lookup(own: ServiceMapping, columns: tuple[tuple[str, str], ...]) -> tuple[pl.DataFrame, dict]:
+    """The lookup table of these (column, taxonomy) pairs with a service's own label aliases, and
+    each column's lists: made once per mapping file read (a load of many files asked for it per
+    file). A mapping file read again (mapping.clear_cache) is a new object, so it is made anew."""
+    held = _LOOKUPS.get((id(own), columns))
+    if held is not None and held[0] is own:
+        return held[1], held[2]
+    frames = {
+        name: service_taxonomy(taxonomy, own.label_targets(taxonomy))
+        .select("list", "valid_from", "valid_until", "key", "label", "code")
+        .with_columns(field=pl.lit(name))
+        for name, taxonomy in columns
     }
+    lists = {
+        name: frame.select("list", "valid_from", "valid_until").unique().sort("valid_from").rows()
+        for name, frame in frames.items()
+    }
+    lookup = pl.concat(list(frames.values()))
+    _LOOKUPS[(id(own), columns)] = (own, lookup, lists)
+    return lookup, lists

@@ -21,6 +21,7 @@ from ..labels import UNMAPPED
 from . import staging
 from .contract import map_headers, require_columns
 from .mapping import contract
+from .replace import drop_earlier_versions
 from .validate import release, validate
 
 
@@ -76,30 +77,13 @@ class LoadResult:
         return text
 
 
-def _drop_earlier_versions(con, table: str, service: str, key: tuple[str, ...]) -> bool:
-    """Delete the service's rows of `table` for the records being loaded (v_rows, matched on
-    `key`, nulls equal): how a newer export replaces a record, its ratings and its labels. Whether
-    any were (a record's ratings and labels are only ever there beside the record itself)."""
-    if not con.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE service = ? LIMIT 1)", [service]
-    ).fetchall()[0][0]:
-        return False  # (a first load, or a rebuild)
-    same = " AND ".join(f"t.{k} IS NOT DISTINCT FROM n.{k}" for k in key)
-    deleted = con.execute(
-        f"""DELETE FROM {table} t USING (SELECT {", ".join(key)} FROM v_rows) n
-            WHERE t.service = ? AND {same}""",
-        [service],
-    ).fetchall()
-    return bool(deleted and deleted[0][0])
-
-
 def _store_ratings(con, spec, service: str, load_id: int, asked: list[str], replaced: bool) -> None:
     """One row per answered question of the forms just loaded, replacing those forms' old answers
     (when `replaced`: some of the forms were loaded before)."""
     parent = spec.natural_key[0]
     scale_min, scale_max = config.service(service).evaluation_scale
     if replaced:
-        _drop_earlier_versions(con, spec.questions.table, service, (parent,))
+        drop_earlier_versions(con, spec.questions.table, service, (parent,))
     if not asked:
         return
     con.execute(  # UNPIVOT leaves out unanswered (null) questions
@@ -116,7 +100,7 @@ def _store_labels(con, spec, service: str, result: LoadResult, replaced: bool) -
     `replaced`); the labels that mapped to nothing, as stored (redacted), counted into `result`."""
     key = spec.natural_key[0]
     if replaced:
-        _drop_earlier_versions(con, spec.labels_table, service, (key,))
+        drop_earlier_versions(con, spec.labels_table, service, (key,))
     con.execute(
         f"INSERT INTO {spec.labels_table} "
         f"SELECT ?, {key}, field, raw_label, label, code, list, ? FROM v_labels",
@@ -170,8 +154,12 @@ def load_file(
     own_transaction: bool = True,
     sheet: str | None = None,
     native=None,
+    replace: bool = True,
 ) -> LoadResult:
     """Load one extract in one transaction; an unusable file raises ExtractError, writing nothing.
+
+    With replace=False, records loaded before are not looked for: the caller (a rebuild) calls
+    replace.keep_latest once it has loaded every file.
 
     `sheet` names the worksheet of a workbook to load (default: the first holding a header).
 
@@ -196,7 +184,7 @@ def load_file(
         headers = map_headers(spec, staged.headers, values=lambda at: staging.column_values(con, at))
         require_columns(spec, staged.headers, headers)
         checked = validate(con, staged, spec, headers, today or date.today(), service)
-        _write(con, result, spec, service, path, headers, checked, own_transaction)
+        _write(con, result, spec, service, path, headers, checked, own_transaction, replace)
     finally:
         release(con)
         staging.drop(con)
@@ -204,10 +192,10 @@ def load_file(
 
 
 def _write(
-    con, result: LoadResult, spec, service: str, path: Path, headers, checked, own_transaction: bool
+    con, result: LoadResult, spec, service, path: Path, headers, checked, own_transaction: bool, replace: bool
 ) -> None:
     """Record the load, its rejects, rows, ratings and labels in one transaction (the caller's,
-    unless own_transaction), filling in `result`."""
+    unless own_transaction), filling in `result`; with `replace`, records loaded before first go."""
     result.rows_in = checked.rows_in
     result.rows_loaded = checked.rows_loaded
     result.rows_rejected = checked.rejects.height
@@ -248,7 +236,8 @@ def _write(
                 )
             finally:
                 con.unregister("new_rejects")
-        replaced = _drop_earlier_versions(con, spec.table, service, spec.natural_key)  # upsert by natural key
+        # upsert by natural key
+        replaced = replace and drop_earlier_versions(con, spec.table, service, spec.natural_key)
         con.execute(
             f"INSERT INTO {spec.table} (service, {', '.join(checked.stored)}, load_id) "
             f"SELECT ?, {', '.join(checked.stored)}, ? FROM v_rows ORDER BY __row",  # (in file order)
