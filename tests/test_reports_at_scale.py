@@ -161,8 +161,8 @@ def test_a_kernel_keeps_its_client_and_each_page_starts_from_an_empty_namespace(
     try:
         first = kernel.client()
         kernel.execute(notebook("secret = 1"))
-        reset = publish.appendix.RESET.format(db_path=str(sample_db))
-        done = kernel.execute(notebook(f"{reset}\nprint('secret' in dir())"))
+        kernel.reset(str(sample_db))
+        done = kernel.execute(notebook("print('secret' in dir())"))
         assert done.cells[0].outputs[0]["text"].strip() == "False"  # the page before is gone
         assert kernel.client() is first
         os.kill(kernel.km.provisioner.pid, signal.SIGKILL)  # a kernel that died after a page

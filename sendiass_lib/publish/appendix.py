@@ -3,27 +3,13 @@ exported as one offline HTML page (nbconvert, in the house chrome)."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..availability import Appendix
 from . import narrative_job
 from .kernels import Kernel, run_on_pool
 from .render import export_notebook
-
-if TYPE_CHECKING:
-    from nbformat import NotebookNode
-
-RESET_TAG = "sendiass-reset"
-# Each notebook starts from an empty namespace. %reset ends in a full garbage collection (~0.3 s
-# in a kernel that has imported polars and altair); what survives it is frozen (gc.freeze), so the
-# next page's collection looks only at what was made since: the last page's objects. Then the
-# kernel holds the database open (kernels.hold).
-RESET = """get_ipython().run_line_magic("reset", "-f"); __import__("gc").freeze()
-__import__("sendiass_lib.publish.kernels").publish.kernels.hold({db_path!r})"""
 
 
 def render_appendix(
@@ -31,24 +17,18 @@ def render_appendix(
 ) -> str:
     """Execute the notebook for service and year and export its outputs as one offline HTML page.
 
-    With no `kernel`, one is started for this page and shut down after. It is started before
-    papermill and nbconvert are imported, so it boots on one core while they load on the other.
+    With no `kernel`, one is started for this page and shut down after. It boots on one core while
+    papermill loads on the other (Kernel.client).
     """
     own = kernel is None
     kernel = kernel or Kernel()
     try:
-        import nbformat
-
         db_path = str(Path(db_path).resolve())
-        source = _notebook(appendix.path)
-        reset = nbformat.v4.new_code_cell(RESET.format(db_path=db_path))
-        reset.metadata["tags"] = [RESET_TAG]
-        source.cells.insert(0, reset)
-        nb = kernel.execute(source, {"service": service, "year": year, "db_path": db_path})
+        kernel.reset(db_path)  # none of the page before is left
+        nb = kernel.execute(appendix.path, {"service": service, "year": year, "db_path": db_path})
     finally:
         if own:
             kernel.close()
-    nb.cells = [c for c in nb.cells if RESET_TAG not in c.metadata.get("tags", [])]
     facts = dict(
         page,
         title=f"{appendix.title}: {page['service_name']}, {page['period_label']}",
@@ -56,19 +36,6 @@ def render_appendix(
         up_link="index.html",
     )
     return export_notebook(nb, facts)
-
-
-def _notebook(path: Path) -> NotebookNode:
-    """A copy of the notebook at `path`, read and checked once per build rather than once per page."""
-    stat = path.stat()
-    return copy.deepcopy(_read(path, stat.st_mtime_ns, stat.st_size))
-
-
-@lru_cache(maxsize=32)
-def _read(path: Path, mtime_ns: int, size: int) -> NotebookNode:
-    import nbformat
-
-    return nbformat.read(path, as_version=4)
 
 
 def render_all(

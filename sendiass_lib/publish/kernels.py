@@ -25,6 +25,12 @@ if TYPE_CHECKING:  # imported when a page is built, not when checking what is up
     from nbformat import NotebookNode
 
 ENGINE = "sendiass-kept-client"  # papermill's nbclient engine, on the kernel's kept client
+# Before each page the namespace is emptied. %reset ends in a full garbage collection (~0.3 s in a
+# kernel that has imported polars and altair); what survives it is frozen (gc.freeze), so the next
+# page's collection looks only at what was made since: the page before's objects. Then the kernel
+# holds the database open (hold).
+RESET = """get_ipython().run_line_magic("reset", "-f"); __import__("gc").freeze()
+__import__("sendiass_lib.publish.kernels").publish.kernels.hold({db_path!r})"""
 _held: dict = {}  # in a kernel: the database connection hold() keeps open, by path
 
 # Notebooks rendered at once: one kernel per core (the machines this runs on have 2 or more).
@@ -73,13 +79,23 @@ class Kernel:
         if self.kc is None:
             self.kc = km.client()
             self.kc.start_channels()
+            import papermill  # noqa: F401  (what runs the pages loads while the kernel boots)
+
             self.kc.wait_for_ready(timeout=60)
             self.kc.allow_stdin = False
         return self.kc
 
-    def execute(self, nb: NotebookNode, parameters: dict | None = None) -> NotebookNode:
-        """Run `nb` here as papermill does (parameters injected after the `parameters` cell; the
-        first failing cell raises PapermillExecutionError), through the kept client."""
+    def reset(self, db_path: str) -> None:
+        """Empty the kernel's namespace, so that a page sees nothing of the one before (RESET)."""
+        code = RESET.format(db_path=db_path)
+        reply = self.client().execute_interactive(code, output_hook=lambda msg: None, timeout=120)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"resetting the kernel failed: {reply['content'].get('evalue')}")
+
+    def execute(self, nb: NotebookNode | Path, parameters: dict | None = None) -> NotebookNode:
+        """Run the notebook `nb` (or the one at that path) here as papermill does (parameters
+        injected after the `parameters` cell; the first failing cell raises
+        PapermillExecutionError), through the kept client."""
         import papermill
 
         return papermill.execute_notebook(
