@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,35 +97,24 @@ def build_all(
                 asked[member] = sorted({*asked[member], *asked[slug]})
         found = extracts(con, services)
         pages = pages_of(con, {slug: asked[slug] for slug in services})
+        for slug in services:
+            for year in asked[slug]:
+                try:
+                    plans.append(
+                        plan_pages(slug, year, pages[(slug, year)], found[slug], out_dir, force, progress)
+                    )
+                except Exception as exc:  # a report that cannot start must not stop the others
+                    result.failures.append(f"{slug} {year}: {first_line(exc)}")
         for slug, group in together.items():
             for year in asked[slug]:
                 try:
                     joints.append(plan_group(con, group, year, out_dir, force))
-                except Exception as exc:  # a report that cannot start must not stop the others
+                except Exception as exc:
                     result.failures.append(f"{slug} {year}: {first_line(exc)}")
-    for slug in services:
-        for year in asked[slug]:
-            try:
-                plans.append(
-                    plan_pages(slug, year, pages[(slug, year)], found[slug], out_dir, force, progress)
-                )
-            except Exception as exc:
-                result.failures.append(f"{slug} {year}: {first_line(exc)}")
-    loaded = [x for slug in services for x in found[slug]]
     # One pool of kernels for every page of every report: start-up and imports are paid once.
     jobs = [job for one in [*plans, *joints] for job in one.jobs()]
     result.planning = time.perf_counter() - started
-    for job, html, error, seconds in render_all(jobs, db_path):
-        job[0].store(job, html, error, seconds, progress)
-    closed = {}
-    for one in plans:
-        done = closed[(one.service, one.year)] = one.close(progress)
-        result.built += len(done.built)
-        result.up_to_date += len(done.up_to_date)
-        result.failures += [f"{one.service} {one.year}: {failure}" for failure in done.failures]
-    for joint in joints:
-        done = joint.close([closed[(m, joint.year)] for m in joint.group.members], progress)
-        result.failures += [f"{joint.group.slug} {joint.year}: {failure}" for failure in done.failures]
+    _render(jobs, plans, joints, db_path, progress, result)
     result.documents = len(list(out_dir.glob("*/*/report.html")))
     result.index = out_dir / "index.html"
     planned = {(one.service, one.year) for one in [*plans, *joints]}
@@ -137,12 +127,37 @@ def build_all(
         ]
         listing.append({"name": name, "years": [_listed(slug, y, out_dir / str(y) / slug) for y in kept]})
     # Rewritten only when what it lists or links changed (it shows when it was built).
+    loaded = [x for slug in services for x in found[slug]]
     listed = digest(json.dumps([listing, loaded, code_fingerprint()]).encode())
     stamp = out_dir / MANIFEST
     if result.built or result.failures or not result.index.exists() or read_or_none(stamp) != listed:
         write_atomic(result.index, render_reports_index(listing, loaded))
         write_atomic(stamp, listed)
     return result
+
+
+def _render(
+    jobs: list[tuple], plans: list, joints: list, db_path: Path, progress, result: AllReportsResult
+) -> None:
+    """Render the jobs on the pool; make each service-year's report and index as soon as its last
+    page is in (while the others render), then each group's; add what was done to `result`."""
+    left, own = Counter(id(job[0]) for job in jobs), {id(one) for one in plans}
+    closed = {}
+    for job, html, error, seconds in render_all(jobs, db_path):
+        job[0].store(job, html, error, seconds, progress)
+        left[id(job[0])] -= 1
+        if id(job[0]) in own and not left[id(job[0])]:
+            closed[id(job[0])] = job[0].close(progress)
+    by_year = {}
+    for one in plans:
+        done = closed[id(one)] if id(one) in closed else one.close(progress)
+        by_year[(one.service, one.year)] = done
+        result.built += len(done.built)
+        result.up_to_date += len(done.up_to_date)
+        result.failures += [f"{one.service} {one.year}: {failure}" for failure in done.failures]
+    for joint in joints:
+        done = joint.close([by_year[(m, joint.year)] for m in joint.group.members], progress)
+        result.failures += [f"{joint.group.slug} {joint.year}: {failure}" for failure in done.failures]
 
 
 def _built(out_dir: Path, slug: str, year: int) -> bool:
