@@ -59,8 +59,8 @@ data: $(ENV_STAMP) ## Load data/raw/<service>/ where it holds extracts, else the
 report: $(ENV_STAMP) ## Build one service and year, its appendices and report: make report YEAR=2024 COUNTY=worcs (or a group: COUNTY=hw)
 	@$(SENDIASS) report --service $(COUNTY) --year $(YEAR) --db $(DB)
 
-reports: $(ENV_STAMP) ## Build every service and year that has data, and outputs/index.html
-	@$(SENDIASS) reports --db $(DB)
+reports: $(ENV_STAMP) ## Build every service and year that has data, and outputs/index.html; LATEST=1: each one's latest year
+	@$(SENDIASS) reports --db $(DB)$(if $(LATEST), --latest)
 
 lab: $(ENV_STAMP) ## JupyterLab on the project kernel with notebooks/explore.ipynb; the database opens read-only
 	@$(SENDIASS) lab --db $(DB) $(LAB_ARGS)

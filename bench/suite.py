@@ -9,7 +9,10 @@ Steps (each in its own processes; peak RSS is the whole process tree's, sampled 
      the floor times their page count, `make reports` for every service and year, and both again
      with nothing changed (no-op);
   4. report time and HTML size per page with 10k and with 1M involvements in the database
-     (synthetic services from `sendiass sample --scale`), for the same service and year.
+     (synthetic services from `sendiass sample --scale`), for the same service and year;
+  5. with --national, the national preset (150 services x 10 years, ~5M involvements): its load,
+     one report, and `sendiass reports --latest` (every service's latest year: seconds, pages,
+     seconds a page, planning) and its no-op.
 Prints a Markdown table, then the machine. Timings, not tests: nothing fails on a slow figure.
 Run: make bench [BENCH_ARGS="--national --cold"]  (or .venv/bin/python bench/suite.py --help)
 """
@@ -21,6 +24,7 @@ import contextlib
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -354,7 +358,37 @@ def national_rows(tmp: Path) -> list[Row]:
             "<= 3x",
         ),
         row(f"report {SCALE_SERVICE} {YEAR} from the national database", f"{report.seconds:.1f} s", report),
+        *latest_rows(env, db, folder / "latest", "national"),
     ]
+
+
+def latest_rows(env: dict, db: Path, out: Path, label: str) -> list[Row]:
+    """`sendiass reports --latest` (every service's latest year) into an empty folder, then again with
+    nothing changed: seconds, pages, seconds a page, and the planning before the first page."""
+    cmd = [str(BIN / "sendiass"), "reports", "--latest", "--db", str(db), "--out", str(out)]
+    every = run(cmd, env=env)
+    pages, planning = reports_summary(every.out)
+    services = len(list(Path(env["SENDIASS_SERVICES_DIR"]).glob("*.yaml")))
+    noop = run(cmd, env=env)
+    return [
+        row(
+            f"`sendiass reports --latest`, {label} ({services} services' latest year, {pages} pages)",
+            f"{every.seconds:.1f} s",
+            every,
+            f"planning {planning:.1f} s (before the first page)",
+            f"{every.seconds / pages:.2f} s/page",
+            "<= 0.2 s/page; planning <= 5 s",
+        ),
+        row(f"`sendiass reports --latest`, {label}, nothing changed", f"{noop.seconds:.2f} s", noop),
+    ]
+
+
+def reports_summary(out: str) -> tuple[int, float]:
+    """Pages built and seconds of planning, from the last line `sendiass reports` prints."""
+    found = re.search(r"^(\d+) built, .* \(planning ([\d.]+) s\)", out, re.M)
+    if not found:
+        sys.exit(f"bench: no summary line in:\n{out[-2000:]}")
+    return int(found.group(1)), float(found.group(2))
 
 
 def _query(db: Path, sql: str) -> list[tuple]:

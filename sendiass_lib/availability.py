@@ -61,7 +61,23 @@ def _appendices(stamped: tuple[tuple[Path, int, int], ...]) -> list[Appendix]:
 def pages(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[Appendix]:
     """The appendices a service-year's report has: those with anything to show (the year's
     involvements are enough for a page that requires nothing more)."""
-    return [a for a in appendices() if not a.requires or has_data(con, service, year, a.requires)]
+    return pages_of(con, {service: [year]})[(service, year)]
+
+
+def pages_of(
+    con: duckdb.DuckDBPyConnection, wanted: dict[str, list[int]]
+) -> dict[tuple[str, int], list[Appendix]]:
+    """`pages` of many service-years (each service's `years`), keyed (service, year), asked with a
+    fixed few queries whatever their number: one for every label requirement, one per other table."""
+    published = appendices()
+    spans = [
+        (s, y, periods.reporting_year(config.service(s), y)) for s, years in wanted.items() for y in years
+    ]
+    having = _having(con, [a.requires for a in published if a.requires], spans)
+    return {
+        (s, y): [a for a in published if not a.requires or (s, y) in having[_key(a.requires)]]
+        for s, y, _ in spans
+    }
 
 
 def columns_shown(con: duckdb.DuckDBPyConnection, service: str, year: int) -> list[str]:
@@ -76,14 +92,32 @@ def years_with_data(con: duckdb.DuckDBPyConnection, service: str) -> list[int]:
     group of services (groups.py), the years in which every member has."""
     if found := groups.group(service):
         return sorted(set.intersection(*(set(years_with_data(con, m)) for m in found.members)))
-    svc = config.service(service)
-    month, day = parse_start(svc.reporting_year)
+    return years_by_service(con, [config.service(service).slug])[service]
+
+
+def years_by_service(con: duckdb.DuckDBPyConnection, services: list[str]) -> dict[str, list[int]]:
+    """`years_with_data` of each of `services` (not groups), in one query: each service's rows are
+    grouped by its own reporting year."""
+    known = [config.service(slug) for slug in services]
+    starts = [parse_start(svc.reporting_year) for svc in known]
     found = con.execute(
-        """SELECT DISTINCT reporting_year_of(opened_on, $month, $day)
-           FROM involvements WHERE service = $service""",
-        {"service": service, "month": month, "day": day},
+        """SELECT DISTINCT i.service, reporting_year_of(i.opened_on, s.month, s.day)
+           FROM involvements i
+           JOIN (SELECT unnest($services) AS service, unnest($months) AS month, unnest($days) AS day) s
+           USING (service)""",
+        {
+            "services": [svc.slug for svc in known],
+            "months": [month for month, _ in starts],
+            "days": [day for _, day in starts],
+        },
     ).fetchall()
-    return sorted(y for (y,) in found if svc.reports_from is None or y >= svc.reports_from)
+    years: dict[str, list[int]] = {svc.slug: [] for svc in known}
+    for slug, year in sorted(found):
+        years[slug].append(year)
+    return {
+        svc.slug: [y for y in years[svc.slug] if svc.reports_from is None or y >= svc.reports_from]
+        for svc in known
+    }
 
 
 class NoDataError(ValueError):
@@ -106,19 +140,57 @@ def has_data(con: duckdb.DuckDBPyConnection, service: str, year: int, requires: 
     {"table": name, "date": column} - rows of that table for the service dated in the year;
     {"table": name, "year": column} - rows of that table whose column holds the reporting YEAR.
     An appendix that declares nothing needs only the year's involvements."""
-    period = periods.reporting_year(config.service(service), year)
-    if fields := requires.get("labels"):
-        query = """SELECT 1 FROM involvement_labels l
-                   JOIN involvements i USING (service, involvement_id)
-                   WHERE l.service = ? AND i.opened_on BETWEEN ? AND ? AND list_contains(?, l.field)"""
-        params = [service, period.start, period.end, list(fields)]
-    elif (table := requires.get("table")) and (year_column := requires.get("year")):
-        query = f"SELECT 1 FROM {table} WHERE service = ? AND {year_column} = ?"
-        params = [service, year]
-    elif table:
-        date_column = requires["date"]
-        query = f"SELECT 1 FROM {table} WHERE service = ? AND {date_column} BETWEEN ? AND ?"
-        params = [service, period.start, period.end]
-    else:
-        return year in years_with_data(con, service)
-    return con.execute(f"SELECT EXISTS ({query})", params).fetchall()[0][0]  # stops at the first row
+    span = periods.reporting_year(config.service(service), year)
+    return (service, year) in _having(con, [requires], [(service, year, span)])[_key(requires)]
+
+
+def _key(requires: dict) -> str:
+    return json.dumps(requires, sort_keys=True)
+
+
+def _having(con: duckdb.DuckDBPyConnection, requirements: list[dict], spans: list[tuple]) -> dict[str, set]:
+    """For each requirement (has_data's), the (service, year)s of `spans` ((service, year, period))
+    that meet it: one query for all label requirements, one for each table, none for nothing."""
+    asked = """WITH asked AS (SELECT unnest($services) AS service, unnest($years) AS year,
+                                     unnest($firsts) AS first, unnest($lasts) AS last)"""
+    params = {
+        "services": [s for s, _, _ in spans],
+        "years": [y for _, y, _ in spans],
+        "firsts": [p.start for _, _, p in spans],
+        "lasts": [p.end for _, _, p in spans],
+    }
+
+    def found(query: str, **more) -> list[tuple]:
+        return con.execute(f"{asked} {query}", params | more).fetchall() if spans else []
+
+    labelled: dict[tuple, set] = {}
+    if fields := sorted({field for r in requirements for field in r.get("labels", ())}):
+        for service, year, field in found(
+            """SELECT DISTINCT a.service, a.year, l.field FROM involvement_labels l
+               JOIN involvements i USING (service, involvement_id)
+               JOIN asked a ON i.service = a.service AND i.opened_on BETWEEN a.first AND a.last
+               WHERE l.service IN (SELECT service FROM asked) AND list_contains($fields, l.field)""",
+            fields=fields,
+        ):
+            labelled.setdefault((service, year), set()).add(field)
+    having = {}
+    for requires in requirements:
+        table = requires.get("table")
+        if names := requires.get("labels"):
+            meet = {pair for pair, seen in labelled.items() if seen & set(names)}
+        elif table:
+            year_column = requires.get("year")
+            on = (
+                f"t.{year_column} = a.year"
+                if year_column
+                else f"t.{requires['date']} BETWEEN a.first AND a.last"
+            )
+            query = (
+                f"SELECT DISTINCT a.service, a.year FROM {table} t JOIN asked a USING (service) WHERE {on}"
+            )
+            meet = set(found(query))
+        else:  # nothing more than the year's involvements
+            years = years_by_service(con, sorted({s for s, _, _ in spans}))
+            meet = {(s, y) for s, y, _ in spans if y in years[s]}
+        having[_key(requires)] = meet
+    return having

@@ -40,6 +40,11 @@ def add_parsers(sub) -> None:
     p.add_argument("--db", type=Path, help=f"{DB_HELP}; loaded first when older than the extracts")
     p.add_argument("--out", type=Path, help="outputs folder (default: outputs/)")
     p.add_argument("--force", action="store_true", help="rebuild pages that are up to date")
+    p.add_argument(
+        "--latest",
+        action="store_true",
+        help="only each service's (and group's) latest year with data; other years built before stay listed",
+    )
     p.set_defaults(run=_reports)
 
     p = sub.add_parser(
@@ -89,12 +94,13 @@ def _reports(args) -> int:
     if failed := up_to_date(db_path):
         return failed
     started = time.perf_counter()
-    result = build_all(db_path=db_path, out_dir=args.out, force=args.force)
+    result = build_all(db_path=db_path, out_dir=args.out, force=args.force, latest=args.latest)
     for failure in result.failures:
         print(f"sendiass: failed {failure}", file=sys.stderr)
     print(
         f"{result.built} built, {result.up_to_date} up to date, {len(result.failures)} failed "
-        f"in {time.perf_counter() - started:.1f} s, {result.documents} reports; open {result.index}"
+        f"in {time.perf_counter() - started:.1f} s (planning {result.planning:.1f} s), "
+        f"{result.documents} reports; open {result.index}"
     )
     return FAILED if result.failures else 0
 

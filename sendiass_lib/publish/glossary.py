@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -19,7 +20,14 @@ class GlossaryFileError(ValueError):
 
 
 def acronyms(path: Path = GLOSSARY) -> dict[str, str]:
-    """Every acronym in the file with its meaning, in the file's order."""
+    """Every acronym in the file with its meaning, in the file's order (read again only when the
+    file changed: a national build makes ~150 reports)."""
+    stat = path.stat()
+    return dict(_acronyms(path, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=4)
+def _acronyms(path: Path, mtime_ns: int, size: int) -> dict[str, str]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     found = raw.get("acronyms") if isinstance(raw, dict) else None
     if not isinstance(found, dict) or not all(

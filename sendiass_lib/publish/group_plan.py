@@ -4,7 +4,6 @@ it and each member's pages."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,7 @@ from . import fingerprint
 from .arrange import Member
 from .document_plan import DocumentPlan
 from .files import write_atomic
-from .plan import MANIFEST, ReportResult, document_plan, extracts
+from .plan import ReportResult, document_plan, extracts, read_manifest, write_manifest
 from .render import group_facts, render_group_index
 
 
@@ -29,6 +28,7 @@ class GroupPlan:
     loaded: dict[str, list[dict]]  # each member's load records
     document: DocumentPlan
     manifest: dict
+    written: dict  # the manifest as read
 
     @property
     def service(self) -> str:  # the slug a narrative job renders for (appendix.render_all)
@@ -57,7 +57,7 @@ class GroupPlan:
         if result.document_made or failure or not result.index.exists():
             facts = facts or group_facts(self.group, self.year, self.loaded)
             write_atomic(result.index, render_group_index(self.group, facts, result.document is not None))
-        write_atomic(self.target / MANIFEST, json.dumps(self.manifest, indent=1, sort_keys=True))
+        write_manifest(self.target, self.manifest, self.written)
         return result
 
 
@@ -67,7 +67,7 @@ def plan_group(con, group: Group, year: int, out_dir: Path, force: bool) -> Grou
     target = out_dir / str(year) / group.slug
     target.mkdir(parents=True, exist_ok=True)
     code_key = fingerprint.code_fingerprint()
-    loaded = {m: extracts(con, m) for m in group.members}
+    loaded = extracts(con, group.members)
     keys, found = [], {}
     for member in group.members:
         data_key = fingerprint.data_fingerprint(loaded[member])
@@ -80,7 +80,8 @@ def plan_group(con, group: Group, year: int, out_dir: Path, force: bool) -> Grou
     folders = [(member, out_dir / str(year) / member) for member in group.members]
     everything = [x for member in group.members for x in loaded[member]]
     owner = Member(group.slug, group.name)
-    document = document_plan(group.slug, year, target, folders, pages, keys, everything, force, owner)
-    manifest_path = target / MANIFEST
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    return GroupPlan(group, year, target, loaded, document, manifest)
+    manifest = read_manifest(target)
+    document = document_plan(
+        group.slug, year, target, folders, pages, keys, everything, force, manifest, owner
+    )
+    return GroupPlan(group, year, target, loaded, document, manifest, dict(manifest))

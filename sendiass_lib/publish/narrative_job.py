@@ -11,8 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import config
-
 if TYPE_CHECKING:
     from .kernels import Kernel
 
@@ -31,9 +29,7 @@ def render_narrative(slug: str, year: int, db_path: Path, path: Path, kernel: Ke
     code = f"from sendiass_lib.publish.narrative_job import narrative_html\nprint({call}, end='')"
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     try:
-        done = papermill.execute_notebook(
-            notebook, None, kernel_name=config.KERNEL_NAME, progress_bar=False, km=kernel.ready()
-        )
+        done = kernel.execute(notebook)
     except papermill.PapermillExecutionError as exc:
         raise NarrativeFailed(f"{exc.ename}: {exc.evalue}") from None
     outputs = done.cells[0].outputs

@@ -4,7 +4,7 @@ their fingerprints in the folder's manifest), then record each rendered page and
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,15 +32,20 @@ class ReportResult:
     document_made: bool = False  # made by this build (not up to date already)
 
 
-def extracts(con, service: str) -> list[dict]:
-    """The service's load records (file, SHA-256, rows loaded and rejected, sample or not), in load order."""
+def extracts(con, services: Iterable[str]) -> dict[str, list[dict]]:
+    """Each service's load records (file, SHA-256, rows loaded and rejected, sample or not), in load
+    order, in one query."""
+    services = list(services)
     rows = con.execute(
-        """SELECT file_name, sha256, rows_loaded, rows_rejected, is_sample FROM loads
-           WHERE service = ? ORDER BY load_id""",
-        [service],
+        """SELECT service, file_name, sha256, rows_loaded, rows_rejected, is_sample FROM loads
+           WHERE list_contains(?, service) ORDER BY load_id""",
+        [services],
     ).fetchall()
     keys = ("file_name", "sha256", "rows_loaded", "rows_rejected", "is_sample")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    found: dict[str, list[dict]] = {service: [] for service in services}
+    for service, *row in rows:
+        found[service].append(dict(zip(keys, row, strict=True)))
+    return found
 
 
 @dataclass
@@ -56,8 +61,16 @@ class Plan:
     manifest: dict
     todo: list[tuple[Appendix, Path, str]]
     result: ReportResult
-    page: dict = field(default_factory=dict)  # facts for the page chrome, gathered only if needed
+    written: dict  # the manifest as read
+    page: dict = field(default_factory=dict)  # facts for the page chrome: facts()
     document: DocumentPlan | None = None  # the report document, unless only the pages are built
+
+    def facts(self) -> dict:
+        """What the service-year's pages say of it (render.page_facts), gathered when first needed:
+        by the first page rendered, not while planning (the pool's kernels boot meanwhile)."""
+        if not self.page:
+            self.page = page_facts(self.service, self.year, self.extracts)
+        return self.page
 
     def jobs(self) -> list[tuple[Plan, Appendix | None, Path, str]]:
         """The pages to render, each as (this plan, appendix, page path, fingerprint), then the
@@ -90,10 +103,9 @@ class Plan:
         result.built.sort(key=lambda path: order[path.stem])
         result.failures.sort(key=lambda failure: order.get(failure.split(":")[0], len(order)))
         if self.document:
-            if self.document.todo:
-                self.page = self.page or page_facts(self.service, self.year, self.extracts)
             failed = {failure.split(":")[0] for failure in result.failures}
-            if failure := self.document.close(self.page, failed, self.manifest, progress):
+            facts = self.facts() if self.document.todo else {}
+            if failure := self.document.close(facts, failed, self.manifest, progress):
                 result.failures.append(failure)
             result.document_made = self.document.made
         document = self.target / "report.html"
@@ -101,10 +113,9 @@ class Plan:
         index = self.target / "index.html"
         if result.built or result.failures or result.document_made or not index.exists():
             done = [a for a in self.pages if (self.target / f"{a.name}.html").exists()]
-            facts = self.page or page_facts(self.service, self.year, self.extracts)
-            write_atomic(index, render_index(done, facts, report=result.document is not None))
+            write_atomic(index, render_index(done, self.facts(), report=result.document is not None))
         result.index = index
-        write_atomic(self.target / MANIFEST, json.dumps(self.manifest, indent=1, sort_keys=True))
+        write_manifest(self.target, self.manifest, self.written)
         return result
 
 
@@ -117,16 +128,29 @@ def plan(
     progress: Callable[[str], None],
     document: bool = True,
 ) -> Plan:
-    """Check the request, then sort the service-year's pages into up to date and to render, and
-    see whether its report document (unless `document` is False) is up to date."""
+    """Check the request, then plan the service-year's build (plan_pages) from its pages and extracts."""
     check_request(con, service, year)
-    loaded = extracts(con, service)
-    # check_request found involvements in the year: enough for a page that requires nothing more.
-    pages = availability.pages(con, service, year)
+    pages, loaded = availability.pages(con, service, year), extracts(con, [service])[service]
+    return plan_pages(service, year, pages, loaded, out_dir, force, progress, document)
+
+
+def plan_pages(
+    service: str,
+    year: int,
+    pages: list[Appendix],
+    loaded: list[dict],
+    out_dir: Path,
+    force: bool,
+    progress: Callable[[str], None],
+    document: bool = True,
+) -> Plan:
+    """Sort a service-year's `pages` (availability.pages) into up to date and to render by their
+    fingerprints, and see whether its report document (unless `document` is False) is up to date;
+    no query: `make reports` asks the database once for every service-year's pages and extracts."""
     target = out_dir / str(year) / service
     target.mkdir(parents=True, exist_ok=True)
-    manifest_path = target / MANIFEST
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    manifest = read_manifest(target)
+    written = dict(manifest)  # as on disk: rewritten only when the build changed it
     data_key = fingerprint.data_fingerprint(loaded)
     code_key = fingerprint.code_fingerprint()
 
@@ -135,27 +159,36 @@ def plan(
         if appendix not in pages:  # nothing to show for this service and year: no page, not an empty one
             (target / f"{appendix.name}.html").unlink(missing_ok=True)
             manifest.pop(appendix.name, None)
-    todo = []
+    todo, keys = [], []
     for appendix in pages:
         html_path = target / f"{appendix.name}.html"
         key = fingerprint.page_key(code_key, data_key, service, year, appendix.path)
-        if not force and html_path.exists() and manifest.get(appendix.name) == key:
+        keys.append((service, appendix.name, key))
+        if not force and manifest.get(appendix.name) == key and html_path.exists():
             result.up_to_date.append(html_path)
             progress(f"{service} {year}: {appendix.name} is up to date ({shown(html_path)})")
         else:
             todo.append((appendix, html_path, key))
-    made = Plan(service, year, target, pages, loaded, manifest, todo, result)
+    made = Plan(service, year, target, pages, loaded, manifest, todo, result, written)
     if document:
-        keys = [
-            (service, a.name, fingerprint.page_key(code_key, data_key, service, year, a.path)) for a in pages
-        ]
-        made.document = document_plan(service, year, target, [(service, target)], pages, keys, loaded, force)
+        folders = [(service, target)]
+        made.document = document_plan(service, year, target, folders, pages, keys, loaded, force, manifest)
     elif todo:  # pages alone: a document made from their old versions would be out of date
         (target / "report.html").unlink(missing_ok=True)
         manifest.pop("report", None)
-    if todo or (made.document and made.document.todo):
-        made.page = page_facts(service, year, loaded)
     return made
+
+
+def read_manifest(target: Path) -> dict:
+    """The folder's manifest: each page's fingerprint when it was written (empty when there is none)."""
+    path = target / MANIFEST
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def write_manifest(target: Path, manifest: dict, written: dict) -> None:
+    """Write the folder's manifest, unless it is there already as `written` (a no-op writes nothing)."""
+    if manifest != written or not (target / MANIFEST).exists():
+        write_atomic(target / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
 
 
 def document_plan(
@@ -167,14 +200,14 @@ def document_plan(
     page_keys: list[tuple[str, str, str]],
     loaded: list[dict],
     force: bool,
+    manifest: dict,
     group: Member | None = None,
 ) -> DocumentPlan:
     """The report document of `slug` (a service, or a group whose `members` are services), made
-    from each member's pages in its folder; to be made when forced, missing or out of date."""
+    from each member's pages in its folder; to be made when forced, missing or out of date (by the
+    fingerprint in the folder's `manifest`)."""
     narrative = narrative_path(slug, year, sample=all(x["is_sample"] for x in loaded))
     key = document_key(fingerprint.code_fingerprint(), page_keys, narrative)
-    manifest_path = target / MANIFEST
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    todo = force or not (target / "report.html").exists() or manifest.get("report") != key
+    todo = force or manifest.get("report") != key or not (target / "report.html").exists()
     named = [(Member(m, config.service(m).name), folder) for m, folder in members]
     return DocumentPlan(slug, year, target, named, pages, narrative, key, todo, group)
