@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 from .. import db
-from ..labels import UNMAPPED, service_taxonomy
+from ..labels import UNMAPPED, service_taxonomy, taxonomy
 from .checks import text, value
 from .contract import Contract
 from .mapping import ServiceMapping, mapping
@@ -112,26 +112,28 @@ def _register_taxonomies(con: duckdb.DuckDBPyConnection, columns, service: str) 
     return lists
 
 
-_LOOKUPS: dict[tuple[int, tuple], tuple[ServiceMapping, pl.DataFrame, dict]] = {}
+_LOOKUPS: dict[tuple[int, tuple], tuple[tuple, pl.DataFrame, dict]] = {}
 
 
 def _lookup(own: ServiceMapping, columns: tuple[tuple[str, str], ...]) -> tuple[pl.DataFrame, dict]:
     """The lookup table of these (column, taxonomy) pairs with a service's own label aliases, and
     each column's lists: made once per mapping file read (a load of many files asked for it per
-    file). A mapping file read again (mapping.clear_cache) is a new object, so it is made anew."""
+    file). A mapping file or taxonomy read again (their caches cleared) is a new object: it is
+    made anew."""
+    sources = (own, *(taxonomy(group) for _, group in columns))
     held = _LOOKUPS.get((id(own), columns))
-    if held is not None and held[0] is own:
+    if held is not None and all(a is b for a, b in zip(held[0], sources, strict=True)):
         return held[1], held[2]
     frames = {
-        name: service_taxonomy(taxonomy, own.label_targets(taxonomy))
+        name: service_taxonomy(group, own.label_targets(group))
         .select("list", "valid_from", "valid_until", "key", "label", "code")
         .with_columns(field=pl.lit(name))
-        for name, taxonomy in columns
+        for name, group in columns
     }
     lists = {
         name: frame.select("list", "valid_from", "valid_until").unique().sort("valid_from").rows()
         for name, frame in frames.items()
     }
     lookup = pl.concat(list(frames.values()))
-    _LOOKUPS[(id(own), columns)] = (own, lookup, lists)
+    _LOOKUPS[(id(own), columns)] = (sources, lookup, lists)
     return lookup, lists
