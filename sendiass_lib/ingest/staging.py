@@ -2,11 +2,11 @@
 
 Each file becomes the temp table `raw_cells`: ROW (the row number a user is told), then its cells
 c0 ... cN as text (read with the macro cell(), which trims them and makes an empty one null), and
-EXTRA when some row has more cells than the header. A plain
-CSV is read by DuckDB itself (the fast path: nothing passes through Python); anything else (a
-workbook, a download a native source converts, a CSV in UTF-16 or Windows-1252, with blank lines
-or a row too wide) is read by readers.read_extract and handed over as a frame, so every extract is
-validated by the same SQL however it was read.
+EXTRA when some row has more cells than the header. A plain CSV is read by DuckDB itself (the
+fast path: nothing passes through Python); anything else (a workbook, a download a native source
+converts, a CSV in UTF-16 or Windows-1252, with blank lines, a row too wide or too short, or a
+quoted line break above the header) is read by readers.read_extract and handed over as a frame,
+so every extract is validated by the same SQL however it was read.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ def stage(
     sheet: str | None = None,
     convert=None,
 ) -> Staged:
-    """Put the extract at `path` into `raw_cells` (replacing any there), and define cell(); an
-    unusable file raises ExtractError. `convert(path)` gives a native download's RawExtract."""
+    """Put the extract at `path` into `raw_cells` (replacing any there); an unusable file raises
+    ExtractError. `convert(path)` gives a native download's RawExtract."""
     if convert is None and sheet is None and path.suffix.lower() in CSV_SUFFIXES:
         fast = _plain_csv(con, path, is_header)
         if fast is not None:

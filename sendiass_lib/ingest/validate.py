@@ -1,9 +1,9 @@
 """Validation in SQL: every data row of an extract is either typed and kept, or rejected with one reason.
 
-The extract's cells are in `raw_cells` (ingest.staging). validate() defines temp views over them:
-`v_checked` (each row's cells, typed values and reason, null when it loads), `v_rows` (what the
-contract's table stores of the rows that load) and `v_labels` (one row per label of those rows,
-mapped onto its taxonomy); the rejected rows come back as a small frame. A row gets the first
+The extract's cells are in `raw_cells` (ingest.staging). validate() makes the temp table `v_work`
+(each row's cells, typed values and reason, null when it loads) and views over it: `v_rows` (what
+the contract's table stores of the rows that load) and `v_labels` (one row per label of those rows,
+mapped onto its taxonomy: label_mapping); the rejected rows come back as a small frame. A row gets the first
 reason that applies, in checks.REASONS order (docs/data-contract.md has the rules). A row with
 every cell empty is not a data row (spreadsheets export them as ",,,,"): neither loaded nor
 rejected. Loaded and rejected rows carry only the stored forms of personal columns (pseudonym, age
