@@ -28,22 +28,14 @@ import duckdb
 
 from .. import config, db
 from . import data_checks, exclusive, native, replace
+from .batches import Batch, Planned, batches
 from .contract import kinds, normalise_header
 from .errors import ExtractError
-from .load import LoadResult, file_sha256, load_file
+from .load import LoadResult, Source, file_sha256, load_file, load_files
 
 EXTRACT_SUFFIXES = {".csv", ".xlsx", ".txt", ".zip"}  # (a zip: a native download, such as Mailchimp's)
 SOURCES = ("auto", "raw", "sample")
 BATCH_ROWS = 200_000  # rows a rebuild loads per transaction (see _load_all)
-
-
-@dataclass(frozen=True)
-class Planned:
-    service: str
-    kind: str
-    path: Path
-    sha256: str
-    native: object | None = None  # the native.Source that converts the file, for a download
 
 
 @dataclass
@@ -231,12 +223,36 @@ def _plan(source: str, report: BuildReport) -> list[Planned]:
 def _load_all(con, plan, report: BuildReport, today, progress, batch_rows: int = 0) -> None:
     """Load each planned file: in its own transaction, or with `batch_rows` (a new database, kept
     only if every file loads) in shared ones of about that many rows: a commit per small file cost
-    more than loading it, and one transaction for everything held it all in memory."""
+    more than loading it, and one transaction for everything held it all in memory. A new
+    database also loads runs of files of one shape together (ingest.batches)."""
     batched, open_batch = 0, False
-    for item in plan:
+    for batch in batches(plan) if batch_rows else (Batch([item]) for item in plan):
         if batch_rows and not open_batch:
             con.execute("BEGIN TRANSACTION")
             open_batch = True
+        for item, result in _load_batch(con, batch, report, today, alone=not batch_rows):
+            report.results.append(result)
+            if progress:
+                progress(f"{item.service}: {result.summary()}")
+            batched += result.rows_in
+        if open_batch and batched >= batch_rows:
+            con.execute("COMMIT")
+            batched, open_batch = 0, False
+    if open_batch:
+        con.execute("COMMIT")
+
+
+def _load_batch(con, batch: Batch, report: BuildReport, today, alone: bool) -> Iterator[tuple]:
+    """(planned file, its LoadResult) for a batch's files: loaded together when the batch has a
+    shape, else (or when they cannot go together) one by one; a file that cannot be loaded goes
+    into report.failures."""
+    if batch.shape is not None:
+        files = [Source(item.path, item.sha256, item.service) for item in batch.items]
+        together = load_files(con, files, batch.items[0].kind, batch.shape, today=today)
+        if together is not None:
+            yield from zip(batch.items, together, strict=True)
+            return
+    for item in batch.items:
         try:
             result = load_file(
                 con,
@@ -245,22 +261,14 @@ def _load_all(con, plan, report: BuildReport, today, progress, batch_rows: int =
                 item.kind,
                 today=today,
                 sha256=item.sha256,
-                own_transaction=not batch_rows,
+                own_transaction=alone,
                 native=item.native,
-                replace=not batch_rows,
+                replace=alone,
             )
         except ExtractError as exc:
             report.failures.append(str(exc))
             continue
-        report.results.append(result)
-        if progress:
-            progress(f"{item.service}: {result.summary()}")
-        batched += result.rows_in
-        if open_batch and batched >= batch_rows:
-            con.execute("COMMIT")
-            batched, open_batch = 0, False
-    if open_batch:
-        con.execute("COMMIT")
+        yield item, result
 
 
 def _recognised(path: Path):

@@ -20,14 +20,14 @@ from ..labels import UNMAPPED, service_taxonomy, taxonomy
 from .checks import text, value
 from .contract import Contract
 from .mapping import ServiceMapping, mapping
-from .raw_extract import ROW
+from .raw_extract import FILE, ROW
 from .sql_text import ident, lit
 
 
 def map_labels(
     con: duckdb.DuckDBPyConnection, contract: Contract, present: set[str], service: str, names: bool
 ) -> bool:
-    """Define v_labels (natural key, field, raw_label, label, code, list) over v_work's loaded
+    """Define v_labels (FILE, natural key, field, raw_label, label, code, list) over v_work's loaded
     rows, and v_label_pairs (field, list, piece: a cell's part as split; labels: how many;
     raw_label: it trimmed; label, code); False (and neither) when the contract has no label
     columns. `names`: whether the rows have name cells to redact unmapped labels with."""
@@ -42,13 +42,13 @@ def map_labels(
         cell = text(col.name)
         split = f"unnest(string_split({cell}, ';'))" if col.type == "labels" else cell
         parts.append(
-            f"SELECT {ROW}, {value(contract, key)} AS key, {lit(col.name)} AS field, "
+            f"SELECT {FILE}, {ROW}, {value(contract, key)} AS key, {lit(col.name)} AS field, "
             f"{_list_in_force(lists[col.name], on)} AS list, {split} AS piece "
             f"FROM v_work WHERE __reason IS NULL AND {cell} IS NOT NULL"
         )
     body = " UNION ALL ".join(parts) or (
-        f"SELECT NULL::INTEGER AS {ROW}, NULL::VARCHAR AS key, NULL::VARCHAR AS field, "
-        "NULL::VARCHAR AS list, NULL::VARCHAR AS piece WHERE false"
+        f"SELECT NULL::INTEGER AS {FILE}, NULL::INTEGER AS {ROW}, NULL::VARCHAR AS key, "
+        "NULL::VARCHAR AS field, NULL::VARCHAR AS list, NULL::VARCHAR AS piece WHERE false"
     )
     con.execute(f"CREATE OR REPLACE TEMP VIEW v_label_cells AS {body}")
     # The pairs are few (a few hundred in a million involvements): each is trimmed and mapped once.
@@ -69,17 +69,19 @@ def map_labels(
         names and con.execute(unmapped).fetchall()
     ):  # their row's names redact them: looked up for those rows only
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE v_label_names AS SELECT {ROW}, __names FROM v_work
-                WHERE {ROW} IN (SELECT c.{ROW} FROM v_label_cells c {join} WHERE p.label = {lit(UNMAPPED)})"""
+            f"""CREATE OR REPLACE TEMP TABLE v_label_names AS SELECT w.{FILE}, w.{ROW}, w.__names
+                FROM v_work w SEMI JOIN (SELECT c.{FILE}, c.{ROW} FROM v_label_cells c {join}
+                                         WHERE p.label = {lit(UNMAPPED)}) u
+                ON u.{FILE} = w.{FILE} AND u.{ROW} = w.{ROW}"""
         )
-        join += f" LEFT JOIN v_label_names n ON n.{ROW} = c.{ROW}"
+        join += f" LEFT JOIN v_label_names n ON n.{FILE} = c.{FILE} AND n.{ROW} = c.{ROW}"
         redacted = "redact_names(p.raw_label, n.__names)"
         raw = f"CASE WHEN p.label = {lit(UNMAPPED)} THEN {redacted} ELSE p.raw_label END"
     else:
         raw = f"CASE WHEN p.label = {lit(UNMAPPED)} THEN redact(p.raw_label) ELSE p.raw_label END"
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW v_labels AS
-            SELECT c.key AS {ident(key)}, c.field, {raw} AS raw_label, p.label, p.code, c.list
+            SELECT c.{FILE}, c.key AS {ident(key)}, c.field, {raw} AS raw_label, p.label, p.code, c.list
             FROM v_label_cells c {join}"""
     )
     return True

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,66 +20,18 @@ from .. import config, db, privacy
 from ..labels import UNMAPPED
 from . import staging
 from .contract import map_headers, require_columns
+from .errors import ExtractError
+from .load_result import LoadResult
 from .mapping import contract
+from .raw_extract import FILE, ROW
 from .replace import drop_earlier_versions
+from .sql_text import lit
 from .validate import release, validate
 
 
-@dataclass
-class LoadResult:
-    """What happened to one file."""
-
-    file_name: str
-    sha256: str
-    load_id: int | None = None
-    already_loaded: bool = False
-    rows_in: int = 0
-    rows_loaded: int = 0
-    rows_rejected: int = 0
-    reasons: Counter = field(default_factory=Counter)
-    dropped_unknown: list[str] = field(default_factory=list)
-    unmapped: Counter = field(default_factory=Counter)  # (column, raw label) -> rows
-    is_sample: bool = False
-    absent: list[str] = field(default_factory=list)  # optional contract columns the file lacks
-    all_unmapped: list[str] = field(default_factory=list)  # label columns none of whose labels mapped
-
-    def warnings(self, shown: set[str] | frozenset[str] = frozenset()) -> list[str]:
-        """What to look at before publishing from this file, in words: unknown columns, columns
-        among `shown` (those pages show) it does not have, label columns whose labels all failed."""
-        if self.already_loaded:
-            return []
-        found = []
-        if self.dropped_unknown:
-            listed = ", ".join(f"'{h}'" for h in self.dropped_unknown)
-            found.append(
-                f"{self.file_name}: dropped as unknown: {listed} (`sendiass check` suggests a mapping)"
-            )
-        if missing := [c for c in self.absent if c in shown]:
-            found.append(f"{self.file_name}: no column for {', '.join(missing)}: the pages say so")
-        if self.all_unmapped:
-            found.append(f"{self.file_name}: every label of {', '.join(self.all_unmapped)} matched nothing")
-        return found
-
-    def summary(self) -> str:
-        """One line for a terminal: rows in / loaded / rejected and the top reasons."""
-        if self.already_loaded:
-            return f"{self.file_name}: already loaded (load {self.load_id}), nothing to do"
-        text = (
-            f"{self.file_name}: {self.rows_in} rows in, {self.rows_loaded} loaded, "
-            f"{self.rows_rejected} rejected"
-        )
-        if self.reasons:
-            top = ", ".join(f"{code} {n}" for code, n in self.reasons.most_common(3))
-            text += f" ({top})"
-        if self.unmapped:
-            top = ", ".join(f"{column} '{label}' {n}" for (column, label), n in self.unmapped.most_common(3))
-            text += f"; {sum(self.unmapped.values())} unmapped label(s), loaded as Unmapped: {top}"
-        return text
-
-
-def _store_ratings(con, spec, service: str, load_id: int, asked: list[str], replaced: bool) -> None:
+def _store_ratings(con, spec, service: str, load_of: str, asked: list[str], replaced: bool) -> None:
     """One row per answered question of the forms just loaded, replacing those forms' old answers
-    (when `replaced`: some of the forms were loaded before)."""
+    (when `replaced`: some of the forms were loaded before). `load_of`: SQL for a row's load_id."""
     parent = spec.natural_key[0]
     scale_min, scale_max = config.service(service).evaluation_scale
     if replaced:
@@ -88,39 +40,45 @@ def _store_ratings(con, spec, service: str, load_id: int, asked: list[str], repl
         return
     con.execute(  # UNPIVOT leaves out unanswered (null) questions
         f"""INSERT INTO {spec.questions.table}
-            SELECT ?, {parent}, question, rating, ?, ?, ?
-            FROM (UNPIVOT (SELECT {parent}, {", ".join(asked)} FROM v_rows)
+            SELECT ?, {parent}, question, rating, ?, ?, {load_of}
+            FROM (UNPIVOT (SELECT {FILE}, {parent}, {", ".join(asked)} FROM v_rows)
                   ON {", ".join(asked)} INTO NAME question VALUE rating)""",
-        [service, scale_min, scale_max, load_id],
+        [service, scale_min, scale_max],
     )
 
 
-def _store_labels(con, spec, service: str, result: LoadResult, replaced: bool) -> None:
-    """The loaded rows' labels, replacing the earlier labels of records loaded before (when
-    `replaced`); the labels that mapped to nothing, as stored (redacted), counted into `result`."""
+def _store_labels(
+    con, spec, service: str, service_of: str, results: dict[int, LoadResult], load_of: str, replaced: bool
+) -> None:
+    """The loaded rows' labels (service_of, load_of: SQL for a row's service and load_id),
+    replacing the earlier labels of the service's records loaded before (when `replaced`); the
+    labels that mapped to nothing, as stored (redacted), counted into each file's result, and
+    the label columns none of whose labels in a file mapped."""
     key = spec.natural_key[0]
     if replaced:
         drop_earlier_versions(con, spec.labels_table, service, (key,))
     con.execute(
         f"INSERT INTO {spec.labels_table} "
-        f"SELECT ?, {key}, field, raw_label, label, code, list, ? FROM v_labels",
-        [service, result.load_id],
+        f"SELECT {service_of}, {key}, field, raw_label, label, code, list, {load_of} FROM v_labels"
     )
     if not con.execute("SELECT count(*) FROM v_label_pairs WHERE label = ?", [UNMAPPED]).fetchall()[0][0]:
         return
+    of_load = {result.load_id: result for result in results.values()}
+    loads = ", ".join(str(load) for load in of_load)
     found = con.execute(
-        f"SELECT field, raw_label, count(*) FROM {spec.labels_table} "
-        "WHERE load_id = ? AND label = ? GROUP BY ALL",
-        [result.load_id, UNMAPPED],
+        f"""SELECT load_id, field, raw_label, count(*) FROM {spec.labels_table}
+            WHERE load_id IN ({loads}) AND label = ? GROUP BY ALL""",
+        [UNMAPPED],
     ).fetchall()
-    result.unmapped = Counter({(field, raw): n for field, raw, n in found})
-    mapped = {
-        f
-        for (f,) in con.execute(
-            "SELECT DISTINCT field FROM v_label_pairs WHERE label <> ?", [UNMAPPED]
-        ).fetchall()
-    }
-    result.all_unmapped = sorted({field for field, _ in result.unmapped} - mapped)
+    for load, field_, raw, n in found:
+        of_load[load].unmapped[(field_, raw)] = n
+    none_mapped = con.execute(
+        f"""SELECT load_id, field FROM {spec.labels_table} WHERE load_id IN ({loads})
+            GROUP BY ALL HAVING bool_and(label = ?) ORDER BY ALL""",
+        [UNMAPPED],
+    ).fetchall()
+    for load, field_ in none_mapped:
+        of_load[load].all_unmapped.append(field_)
 
 
 def _safe(headers: list[str]) -> list[str]:
@@ -184,55 +142,142 @@ def load_file(
         headers = map_headers(spec, staged.headers, values=lambda at: staging.column_values(con, at))
         require_columns(spec, staged.headers, headers)
         checked = validate(con, staged, spec, headers, today or date.today(), service)
-        _write(con, result, spec, service, path, headers, checked, own_transaction, replace)
+        _write(con, {0: result}, {0: service}, spec, headers, checked, own_transaction, replace)
     finally:
         release(con)
         staging.drop(con)
     return result
 
 
+class _NotTogether(Exception):
+    """The files of a batch cannot be loaded together (each is loaded alone instead)."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file of a load together: where it is, its sha256, and the service it is for."""
+
+    path: Path
+    sha256: str
+    service: str
+
+
+def load_files(
+    con: duckdb.DuckDBPyConnection,
+    files: list[Source],
+    kind: str,
+    shape: staging.CsvShape,
+    today: date | None = None,
+) -> list[LoadResult] | None:
+    """Load plain CSVs of one kind and shape (staging.csv_shape), in load order, as load_file
+    would one by one with replace=False and the caller's transaction, but staged and validated
+    together: the statements' fixed costs are paid once for them all. They may be of several
+    services when those read files alike: none has a mapping file of its own, and the kind asks
+    no rating questions (whose scale is the service's); the caller (ingest.batches) sees to it.
+
+    None, having written nothing, when they cannot go together: one was loaded before, needs the
+    careful reader, has no data rows, or has a column the contract does not know (judged on its
+    own values), or the header is refused. Load each alone then: it loads, or says why not."""
+    services = {at: file.service for at, file in enumerate(files)}
+    for service in set(services.values()):
+        config.service(service)
+    spec = contract(kind, files[0].service)
+    if con.execute(
+        "SELECT count(*) FROM loads WHERE kind = ? AND (sha256, service) IN (SELECT unnest(?), unnest(?))",
+        [kind, [f.sha256 for f in files], [f.service for f in files]],
+    ).fetchall()[0][0]:
+        return None
+    staged = staging.stage_many(con, [file.path for file in files], shape)
+    if staged is None:
+        return None
+    try:
+        try:
+            headers = map_headers(spec, staged.headers, values=_judged_alone)
+            require_columns(spec, staged.headers, headers)
+            checked = validate(con, staged, spec, headers, today or date.today(), files[0].service, services)
+        except (ExtractError, _NotTogether):
+            return None
+        results = {at: LoadResult(file_name=f.path.name, sha256=f.sha256) for at, f in enumerate(files)}
+        _write(con, results, services, spec, headers, checked, own_transaction=False, replace=False)
+    finally:
+        release(con)
+        staging.drop(con)
+    return list(results.values())
+
+
+def _judged_alone(at: int) -> pl.Series:
+    raise _NotTogether  # a header judged by its values is judged on its own file's
+
+
+def _by_file(file_column: str, values: dict[int, str]) -> str:
+    """SQL for a row's value (load_id, service) from the number of the file it came from."""
+    if len(set(values.values())) == 1:
+        return next(iter(values.values()))
+    return f"CASE {file_column} {' '.join(f'WHEN {at} THEN {v}' for at, v in values.items())} END"
+
+
 def _write(
-    con, result: LoadResult, spec, service, path: Path, headers, checked, own_transaction: bool, replace: bool
+    con,
+    results: dict[int, LoadResult],
+    services: dict[int, str],
+    spec,
+    headers,
+    checked,
+    own_transaction: bool,
+    replace: bool,
 ) -> None:
-    """Record the load, its rejects, rows, ratings and labels in one transaction (the caller's,
-    unless own_transaction), filling in `result`; with `replace`, records loaded before first go."""
-    result.rows_in = checked.rows_in
-    result.rows_loaded = checked.rows_loaded
-    result.rows_rejected = checked.rejects.height
-    result.reasons = Counter(checked.rejects["reason"].to_list())
-    result.dropped_unknown = headers.unknown
-    result.is_sample = result.sha256 in sample_hashes()
-    result.absent = [c.name for c in spec.columns if not c.required and c.name not in headers.canonical]
+    """Record each staged file's load (results: FILE -> its result, filled in here; services:
+    FILE -> its service), rejects, rows, ratings and labels in one transaction (the caller's,
+    unless own_transaction); with `replace` (one file), records loaded before first go."""
+    service = services[0]  # (the rating scale: files of one service when the kind has questions)
+    samples = sample_hashes()
+    rejects = checked.rejects.partition_by("file", as_dict=True, include_key=True)
+    absent = [c.name for c in spec.columns if not c.required and c.name not in headers.canonical]
+    for at, result in results.items():
+        mine = rejects.get((at,), checked.rejects.clear())
+        result.rows_in, result.rows_loaded = checked.counts.get(at, (0, 0))
+        result.rows_rejected = mine.height
+        result.reasons = Counter(mine["reason"].to_list())
+        result.dropped_unknown = headers.unknown
+        result.is_sample = result.sha256 in samples
+        result.absent = absent
     if own_transaction:
         con.execute("BEGIN TRANSACTION")
     try:
-        result.load_id = con.execute(
-            """INSERT INTO loads (service, kind, file_name, sha256, is_sample, loaded_at,
-                                  rows_in, rows_loaded, rows_rejected, columns_dropped, columns_unknown,
-                                  columns_personal, columns_mapped)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING load_id""",
-            [
-                service,
-                spec.kind,
-                path.name,
-                result.sha256,
-                result.is_sample,
-                datetime.now(),
-                result.rows_in,
-                result.rows_loaded,
-                result.rows_rejected,
-                _safe([m.header for m in headers.matches if m.column is None]),
-                _safe(headers.unknown),
-                _safe(headers.personal),
-                sorted(headers.canonical),
-            ],
-        ).fetchall()[0][0]
-        if result.rows_rejected:
+        columns = [
+            _safe([m.header for m in headers.matches if m.column is None]),
+            _safe(headers.unknown),
+            _safe(headers.personal),
+            sorted(headers.canonical),
+        ]
+        for at, result in results.items():
+            result.load_id = con.execute(
+                """INSERT INTO loads (service, kind, file_name, sha256, is_sample, loaded_at,
+                                      rows_in, rows_loaded, rows_rejected, columns_dropped,
+                                      columns_unknown, columns_personal, columns_mapped)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING load_id""",
+                [
+                    services[at],
+                    spec.kind,
+                    result.file_name,
+                    result.sha256,
+                    result.is_sample,
+                    datetime.now(),
+                    result.rows_in,
+                    result.rows_loaded,
+                    result.rows_rejected,
+                    *columns,
+                ],
+            ).fetchall()[0][0]
+        load_ids = {at: str(r.load_id) for at, r in results.items()}
+        load_of = _by_file(FILE, load_ids)
+        service_of = _by_file(FILE, {at: lit(s) for at, s in services.items()})
+        if checked.rejects.height:
             db.register(con, "new_rejects", checked.rejects)
             try:
                 con.execute(
-                    "INSERT INTO rejects SELECT ?, row_number, reason, detail, row_values FROM new_rejects",
-                    [result.load_id],
+                    f"""INSERT INTO rejects SELECT {_by_file("file", load_ids)}, row_number, reason,
+                               detail, row_values FROM new_rejects ORDER BY file, row_number"""
                 )
             finally:
                 con.unregister("new_rejects")
@@ -240,13 +285,13 @@ def _write(
         replaced = replace and drop_earlier_versions(con, spec.table, service, spec.natural_key)
         con.execute(
             f"INSERT INTO {spec.table} (service, {', '.join(checked.stored)}, load_id) "
-            f"SELECT ?, {', '.join(checked.stored)}, ? FROM v_rows ORDER BY __row",  # (in file order)
-            [service, result.load_id],
+            f"SELECT {service_of}, {', '.join(checked.stored)}, {load_of} FROM v_rows "
+            f"ORDER BY {FILE}, {ROW}"  # (in file order)
         )
         if spec.questions:
-            _store_ratings(con, spec, service, result.load_id, checked.questions, replaced)
+            _store_ratings(con, spec, service, load_of, checked.questions, replaced)
         if checked.has_labels:
-            _store_labels(con, spec, service, result, replaced)
+            _store_labels(con, spec, service, service_of, results, load_of, replaced)
         if own_transaction:
             con.execute("COMMIT")
     except BaseException:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 ROW = "__row"  # the row number a user is told: CSV, the 1-based data row; XLSX, the worksheet row
+FILE = "__file"  # which of the files staged together a row is from (0 for a file staged alone)
 EXTRA = "__extra_cells"  # cells beyond the header's width in a row (CSV only; such rows are rejected)
 IsHeader = Callable[[list[str]], bool]  # whether a row of trimmed cells is the header
 

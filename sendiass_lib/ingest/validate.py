@@ -24,18 +24,25 @@ from . import macros
 from .checks import PARSERS, first_applying, rules, text, value
 from .contract import Contract, HeaderMap
 from .label_mapping import map_labels
-from .raw_extract import EXTRA, ROW, column
+from .raw_extract import EXTRA, FILE, ROW, column
 from .sql_text import ident, lit
 from .staging import RAW, Staged
 
 TOTAL = r"(?i)^(grand\s+)?totals?\s*:?$"
-REJECT_SCHEMA = {"row_number": pl.Int32, "reason": pl.String, "detail": pl.String, "row_values": pl.String}
+REJECT_SCHEMA = {
+    "row_number": pl.Int32,
+    "reason": pl.String,
+    "detail": pl.String,
+    "row_values": pl.String,
+    "file": pl.Int32,  # FILE: which of the files staged together
+}
 
 
 @dataclass(frozen=True)
 class Validated:
-    """The counts, the rejected rows (ROW, reason, detail, values as JSON), and the views holding
-    the rows to load (v_rows: ROW, stored columns, questions) and their labels (v_labels)."""
+    """The counts, the rejected rows (ROW, reason, detail, values as JSON, FILE), and the views
+    holding the rows to load (v_rows: FILE, ROW, stored columns, questions) and their labels
+    (v_labels). `counts`: rows in and loaded of each file staged (FILE -> (in, loaded))."""
 
     rows_in: int
     rows_loaded: int
@@ -43,10 +50,11 @@ class Validated:
     stored: list[str]  # v_rows' stored columns, in contract order
     questions: list[str]  # v_rows' question columns (Q1, Q2, ...)
     has_labels: bool
+    counts: dict[int, tuple[int, int]]
 
     def labels(self, con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         """v_labels as a frame (natural key, field, raw_label, label, code, list), for `sendiass check`."""
-        return pl.from_arrow(con.sql("SELECT * FROM v_labels").to_arrow_table())
+        return pl.from_arrow(con.sql(f"SELECT * EXCLUDE ({FILE}) FROM v_labels").to_arrow_table())
 
 
 def validate(
@@ -56,10 +64,15 @@ def validate(
     headers: HeaderMap,
     today: date,
     service: str,
+    services: dict[int, str] | None = None,
 ) -> Validated:
-    """Type the contract columns and give each row that fails a check its reason code."""
+    """Type the contract columns and give each row that fails a check its reason code.
+
+    `service` decides the rating scale and label aliases; `services` (FILE -> service, default
+    all `service`) whose pseudonym key prefix each staged file's ids take (files of services
+    with the same scale and aliases can be validated together)."""
     macros.ensure(con)
-    _pseudonyms(con, contract, headers, service)
+    _pseudonyms(con, contract, headers, services or {0: service})
     header_of = {
         c.name: staged.headers[at] if (at := headers.canonical.get(c.name)) is not None else c.name
         for c in contract.columns
@@ -73,15 +86,21 @@ def validate(
     _copies(con, contract, staged, reason)
 
     stored = [c for c in contract.columns if not c.is_label]
+    kept = ", ".join(f"{_stored(c, contract)} AS {ident(c.store_as)}" for c in stored)
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW v_rows AS
-            SELECT {ROW}, {", ".join(f"{_stored(c, contract)} AS {ident(c.store_as)}" for c in stored)}
+            SELECT {FILE}, {ROW}, {kept}
                    {"".join(f", {ident(q)}" for q in asked)}
             FROM v_work WHERE __reason IS NULL"""
     )
-    rows_in, rows_loaded = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE __reason IS NULL) FROM v_work"
-    ).fetchall()[0]
+    counts = {
+        at: (rows_in, loaded)
+        for at, rows_in, loaded in con.execute(
+            f"SELECT {FILE}, count(*), count(*) FILTER (WHERE __reason IS NULL) FROM v_work GROUP BY ALL"
+        ).fetchall()
+    }
+    rows_in = sum(n for n, _ in counts.values())
+    rows_loaded = sum(n for _, n in counts.values())
     rejects = (
         _rejects(con, contract, headers, checks, asked, header_of)
         if rows_loaded < rows_in
@@ -95,21 +114,22 @@ def validate(
         stored=[c.store_as for c in stored],
         questions=list(asked),
         has_labels=has_labels,
+        counts=counts,
     )
 
 
-def _pseudonyms(con, contract: Contract, headers: HeaderMap, service: str) -> None:
-    """The macro pseudonym(id) for this load: the service's keyed pseudonym, or null when the file
-    has no ids (then no key is needed, and none is written to .env)."""
+def _pseudonyms(con, contract: Contract, headers: HeaderMap, services: dict[int, str]) -> None:
+    """The macro pseudonym(id, file) for this load: the file's service's keyed pseudonym, or null
+    when the files have no ids (then no key is needed, and none is written to .env)."""
     ids = [
         at
         for c in contract.columns
         if c.type == "pseudonym" and (at := headers.canonical.get(c.name)) is not None
     ]
     if ids and con.execute(f"SELECT count(cell({column(ids[0])})) > 0 FROM {RAW}").fetchall()[0][0]:
-        privacy.create_pseudonym_macro(con, service)
+        privacy.create_pseudonym_macro(con, services)
     else:
-        con.execute("CREATE OR REPLACE TEMP MACRO pseudonym(id) AS CAST(NULL AS VARCHAR)")
+        con.execute("CREATE OR REPLACE TEMP MACRO pseudonym(id, file) AS CAST(NULL AS VARCHAR)")
 
 
 def _work(
@@ -162,7 +182,7 @@ def _work(
         f"""CREATE OR REPLACE TEMP TABLE v_work AS
             SELECT *, {reason} AS __reason FROM (
                 SELECT w.*, {", ".join(typed)} FROM (
-                    SELECT {ROW}, {", ".join(f"{sql} AS {text(name)}" for name, sql in texts.items())},
+                    SELECT {FILE}, {ROW}, {", ".join(f"{sql} AS {text(n)}" for n, sql in texts.items())},
                            coalesce(regexp_matches(cell({total_col}), {lit(TOTAL)}), false) AS __total,
                            {EXTRA if staged.has_extra else "0"} AS __extra, {names} AS __names,
                            {ROW} AS __first_copy, 1 AS __versions, 1 AS __copies
@@ -172,39 +192,45 @@ def _work(
 
 def _copies(con, contract: Contract, staged: Staged, reason: str) -> None:
     """Fill in v_work's __first_copy (row of the first identical row), __versions (distinct rows
-    sharing the key) and __copies (rows sharing the key), and the reasons they give. Keys compare
+    sharing the key) and __copies (rows sharing the key), within each file, and the reasons they
+    give. Keys compare
     as typed values ("Jan-24" and "January 2024" are one month), null included; only rows whose key
     repeats can be duplicates, so this runs on those alone (in a clean export there are none)."""
     key = [value(contract, k) for k in contract.natural_key]
-    keys = f"({', '.join(key)})" if len(key) > 1 else key[0]  # (a row value: nulls count as values)
+    keys = f"({FILE}, {', '.join(key)})"  # (a row value: nulls count as values)
     if not con.execute(f"SELECT count(*) > count(DISTINCT {keys}) FROM v_work").fetchall()[0][0]:
         return  # no key repeats: nothing to count (one aggregate, where the counting took three)
-    same_key = " AND ".join(f"w.{k} IS NOT DISTINCT FROM d.{k}" for k in key)
+    same_key = " AND ".join(f"w.{k} IS NOT DISTINCT FROM d.{k}" for k in (FILE, *key))
+    by_key = ", ".join((FILE, *key))
     cells = ", ".join(f"cell(r.{c})" for c in staged.columns())  # identical: in every column of the file
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE v_copies AS
-            WITH d AS (SELECT {", ".join(key)} FROM v_work GROUP BY ALL HAVING count(*) > 1),
-            c AS (SELECT w.{ROW}, {", ".join(f"w.{k}" for k in key)},
-                         min(w.{ROW}) OVER (PARTITION BY {cells}) AS __first_copy
-                  FROM v_work w JOIN d ON {same_key} JOIN {RAW} r ON r.{ROW} = w.{ROW})
-            SELECT {ROW}, __first_copy,
-                   count(DISTINCT __first_copy) OVER (PARTITION BY {", ".join(key)}) AS __versions,
-                   count(*) OVER (PARTITION BY {", ".join(key)}) AS __copies
+            WITH d AS (SELECT {by_key} FROM v_work GROUP BY ALL HAVING count(*) > 1),
+            c AS (SELECT w.{FILE}, w.{ROW}, {", ".join(f"w.{k}" for k in key)},
+                         min(w.{ROW}) OVER (PARTITION BY w.{FILE}, {cells}) AS __first_copy
+                  FROM v_work w JOIN d ON {same_key}
+                  JOIN {RAW} r ON r.{FILE} = w.{FILE} AND r.{ROW} = w.{ROW})
+            SELECT {FILE}, {ROW}, __first_copy,
+                   count(DISTINCT __first_copy) OVER (PARTITION BY {by_key}) AS __versions,
+                   count(*) OVER (PARTITION BY {by_key}) AS __copies
             FROM c"""
     )
     if con.execute("SELECT count(*) FROM v_copies").fetchall()[0][0]:
         con.execute(
             f"""UPDATE v_work SET __first_copy = c.__first_copy, __versions = c.__versions,
                                   __copies = c.__copies
-                FROM v_copies c WHERE v_work.{ROW} = c.{ROW}"""
+                FROM v_copies c WHERE v_work.{FILE} = c.{FILE} AND v_work.{ROW} = c.{ROW}"""
         )
-        con.execute(f"UPDATE v_work SET __reason = {reason} WHERE {ROW} IN (SELECT {ROW} FROM v_copies)")
+        con.execute(
+            f"""UPDATE v_work SET __reason = {reason}
+                WHERE ({FILE}, {ROW}) IN (SELECT {FILE}, {ROW} FROM v_copies)"""
+        )
 
 
 def _stored(col, contract: Contract) -> str:
     """SQL for what the database keeps of a column: its typed value, or a safe form of a personal one."""
     if col.type == "pseudonym":
-        return f"pseudonym({text(col.name)})"
+        return f"pseudonym({text(col.name)}, {FILE})"
     if col.type == "birth_date":
         start = ident(contract.start_date) if contract.start_date else "CAST(NULL AS DATE)"
         return f"age_band({ident(col.name)}, {start})"  # (both dates: parsed)
@@ -226,16 +252,17 @@ def _rejects(con, contract: Contract, headers: HeaderMap, checks, asked, header_
         values.append(f"CAST({value} AS VARCHAR)")
     values += [f"redact_names({text(q)}, __names)" for q in asked]
     rows = con.execute(
-        f"""SELECT {ROW}, __reason, redact_names({detail}, __names), {", ".join(values)}
-            FROM v_work WHERE __reason IS NOT NULL ORDER BY {ROW}"""
+        f"""SELECT {FILE}, {ROW}, __reason, redact_names({detail}, __names), {", ".join(values)}
+            FROM v_work WHERE __reason IS NOT NULL ORDER BY {FILE}, {ROW}"""
     ).fetchall()
     keys = [header_of[c.name] for c in shown] + [header_of[q] for q in asked]
     return pl.DataFrame(
         {
-            "row_number": [r[0] for r in rows],
-            "reason": [r[1] for r in rows],
-            "detail": [r[2] for r in rows],
-            "row_values": [json.dumps(dict(zip(keys, r[3:], strict=True)), ensure_ascii=False) for r in rows],
+            "row_number": [r[1] for r in rows],
+            "reason": [r[2] for r in rows],
+            "detail": [r[3] for r in rows],
+            "row_values": [json.dumps(dict(zip(keys, r[4:], strict=True)), ensure_ascii=False) for r in rows],
+            "file": [r[0] for r in rows],
         },
         schema=REJECT_SCHEMA,
     )
