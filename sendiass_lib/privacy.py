@@ -92,16 +92,12 @@ def keyed_hash_sql(value: str, prefix: str, key: bytes) -> str:
     )
 
 
-def create_pseudonym_macro(con: duckdb.DuckDBPyConnection, services: dict[int, str]) -> None:
-    """The temp macro pseudonym(id, file): the keyed pseudonym of a client id (null for none) for
-    the service of the staged file numbered `file` (services: file -> service), for the SQL that
-    loads extracts. Asks for the key, so call it only when there are ids."""
-    if len(set(services.values())) == 1:
-        body = keyed_hash_sql("id", f"{next(iter(services.values()))}:", pseudonym_key())
-    else:
-        quoted = {at: service.replace("'", "''") for at, service in services.items()}
-        prefix = " ".join(f"WHEN {at} THEN '{service}:'" for at, service in quoted.items())
-        body = keyed_hash_sql(f"(CASE file {prefix} END || id)", "", pseudonym_key())
+def create_pseudonym_macro(con: duckdb.DuckDBPyConnection, prefix: str) -> None:
+    """The temp macro pseudonym(id, file): the keyed pseudonym of a client id (null for none), for
+    the SQL that loads extracts. `prefix`: SQL for the text its service's ids are hashed after
+    ('<service>:', as keyed_hashes), which may read `file` (the staged file the id is from).
+    Asks for the key, so call it only when there are ids."""
+    body = keyed_hash_sql(f"({prefix} || id)", "", pseudonym_key())
     con.execute(
         f"CREATE OR REPLACE TEMP MACRO pseudonym(id, file) AS CASE WHEN id IS NULL THEN NULL ELSE {body} END"
     )

@@ -25,7 +25,7 @@ from .load_result import LoadResult
 from .mapping import contract
 from .raw_extract import FILE, ROW
 from .replace import drop_earlier_versions
-from .sql_text import lit
+from .sql_text import by_file, lit
 from .validate import release, validate
 
 
@@ -209,13 +209,6 @@ def _judged_alone(at: int) -> pl.Series:
     raise _NotTogether  # a header judged by its values is judged on its own file's
 
 
-def _by_file(file_column: str, values: dict[int, str]) -> str:
-    """SQL for a row's value (load_id, service) from the number of the file it came from."""
-    if len(set(values.values())) == 1:
-        return next(iter(values.values()))
-    return f"CASE {file_column} {' '.join(f'WHEN {at} THEN {v}' for at, v in values.items())} END"
-
-
 def _write(
     con,
     results: dict[int, LoadResult],
@@ -270,13 +263,13 @@ def _write(
                 ],
             ).fetchall()[0][0]
         load_ids = {at: str(r.load_id) for at, r in results.items()}
-        load_of = _by_file(FILE, load_ids)
-        service_of = _by_file(FILE, {at: lit(s) for at, s in services.items()})
+        load_of = by_file(FILE, load_ids)
+        service_of = by_file(FILE, {at: lit(s) for at, s in services.items()})
         if checked.rejects.height:
             db.register(con, "new_rejects", checked.rejects)
             try:
                 con.execute(
-                    f"""INSERT INTO rejects SELECT {_by_file("file", load_ids)}, row_number, reason,
+                    f"""INSERT INTO rejects SELECT {by_file("file", load_ids)}, row_number, reason,
                                detail, row_values FROM new_rejects ORDER BY file, row_number"""
                 )
             finally:

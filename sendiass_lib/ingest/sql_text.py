@@ -22,3 +22,11 @@ def lit(value: str | int | date | None) -> str:
 def ident(name: str) -> str:
     """A quoted identifier (a column named after a contract column or question)."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def by_file(file_column: str, values: dict[int, str]) -> str:
+    """SQL for a row's value from the number of the staged file it came from (file_column), given
+    each file's value as SQL (staging.stage_many numbers them); the value itself when all agree."""
+    if len(set(values.values())) == 1:
+        return next(iter(values.values()))
+    return f"CASE {file_column} {' '.join(f'WHEN {at} THEN {v}' for at, v in values.items())} END"

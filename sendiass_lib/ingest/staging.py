@@ -79,21 +79,11 @@ def stage_many(con: duckdb.DuckDBPyConnection, paths: list[Path], shape: CsvShap
     """Put several plain CSVs of one shape (csv_shape) into `raw_cells` with one read, FILE
     numbering them in the order given; None (nothing staged) when any needs the careful reader
     or has no data rows: each is then staged alone, to be loaded or refused in its own words."""
-    if not _read(con, paths, shape):
-        return None
-    files = con.execute(f"SELECT filename, min(rowid), count(*) FROM {RAW}_read GROUP BY filename").fetchall()
-    if len(files) < len(paths):  # (a file with a header and no rows)
+    firsts = _read(con, paths, shape)
+    if firsts is None or None in firsts:  # (None: a file with a header and no rows)
         drop(con)
         return None
-    number = {str(path): at for at, path in enumerate(paths)}
-    values = ", ".join(f"({number[name]}, {lit(name)}, {first})" for name, first, _ in files)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {RAW}_files ({FILE} INTEGER, filename VARCHAR, first BIGINT)")
-    con.execute(f"INSERT INTO {RAW}_files VALUES {values}")
-    con.execute(
-        f"""CREATE OR REPLACE TEMP VIEW {RAW} AS
-            SELECT f.{FILE}, CAST(r.rowid - f.first + 1 AS INTEGER) AS {ROW}, r.* EXCLUDE (filename)
-            FROM {RAW}_read r JOIN {RAW}_files f USING (filename)"""
-    )
+    _number(con, paths, firsts)
     return Staged(list(shape.header), shape.encoding)
 
 
@@ -145,26 +135,20 @@ def csv_shape(path: Path, is_header: IsHeader) -> CsvShape | None:
 def _plain_csv(con: duckdb.DuckDBPyConnection, path: Path, is_header: IsHeader) -> Staged | None:
     """Read a CSV with DuckDB's reader, or None when it needs the careful reader (csv_shape, _read)."""
     shape = csv_shape(path, is_header)
-    if shape is None or not _read(con, [path], shape):
+    firsts = _read(con, [path], shape) if shape is not None else None
+    if firsts is None:
         return None
-    # Rows are numbered by their place in the table, which is their order in the file (DuckDB
-    # keeps insertion order): numbering them while reading (row_number()) read on one thread.
-    # (Inside a transaction, a new table's rowids start far above 0: counted from the first.)
-    first = con.execute(f"SELECT min(rowid) FROM {RAW}_read").fetchall()[0][0] or 0
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {RAW} AS "
-        f"SELECT 0 AS {FILE}, CAST(rowid - {first} + 1 AS INTEGER) AS {ROW}, * EXCLUDE (filename) "
-        f"FROM {RAW}_read"
-    )
-    if not con.execute(f"SELECT count(*) FROM {RAW}").fetchall()[0][0]:
+    if firsts == [None]:
         drop(con)
         raise ExtractError(f"{path.name}: the file has a header row but no data rows")
+    _number(con, [path], firsts)
     return Staged(list(shape.header), shape.encoding)
 
 
-def _read(con: duckdb.DuckDBPyConnection, paths: list[Path], shape: CsvShape) -> bool:
-    """Read the files into {RAW}_read (their cells, and each row's filename) in one read_csv;
-    False (nothing kept) when a row cannot be read as the header says.
+def _read(con: duckdb.DuckDBPyConnection, paths: list[Path], shape: CsvShape) -> list[int | None] | None:
+    """Read the files into {RAW}_read (their cells; with several, each row's filename) in one
+    read_csv; each file's first rowid (None: no rows), or None (nothing kept) when a row cannot
+    be read as the header says.
 
     Rows DuckDB cannot read are set aside (store_rejects), never raised: an error would abort
     the transaction a rebuild loads many files in. Any, and the careful reader reads the file
@@ -176,7 +160,7 @@ def _read(con: duckdb.DuckDBPyConnection, paths: list[Path], shape: CsvShape) ->
             SELECT * FROM read_csv($paths, delim = $sep, quote = '"', escape = '"', header = false,
                                    skip = $skip, columns = {types}, auto_detect = false,
                                    strict_mode = true, encoding = 'utf-8', store_rejects = true,
-                                   filename = true, rejects_table = '{RAW}_rejects',
+                                   filename = {lit(len(paths) > 1)}, rejects_table = '{RAW}_rejects',
                                    rejects_scan = '{RAW}_scans')""",
         {"paths": [str(p) for p in paths], "sep": shape.separator, "skip": shape.skip_lines + 1},
     )
@@ -185,4 +169,34 @@ def _read(con: duckdb.DuckDBPyConnection, paths: list[Path], shape: CsvShape) ->
     con.execute(f"DROP TABLE {RAW}_scans")
     if unreadable:
         drop(con)
-    return not unreadable
+        return None
+    if len(paths) == 1:
+        return [con.execute(f"SELECT min(rowid) FROM {RAW}_read").fetchall()[0][0]]
+    found = dict(con.execute(f"SELECT filename, min(rowid) FROM {RAW}_read GROUP BY filename").fetchall())
+    return [found.get(str(path)) for path in paths]
+
+
+def _number(con: duckdb.DuckDBPyConnection, paths: list[Path], firsts: list[int]) -> None:
+    """The view `raw_cells` over {RAW}_read: each row's FILE (its file's place in `paths`) and ROW.
+
+    Rows are numbered by their place in the table, which is their order in the file (DuckDB keeps
+    insertion order, file by file): numbering them while reading (row_number()) read on one
+    thread. (Inside a transaction, a new table's rowids start far above 0: counted from each
+    file's first.)"""
+    if len(paths) == 1:
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {RAW} AS "
+            f"SELECT 0 AS {FILE}, CAST(rowid - {firsts[0]} + 1 AS INTEGER) AS {ROW}, * FROM {RAW}_read"
+        )
+        return
+    values = ", ".join(
+        f"({at}, {lit(str(path))}, {first})"
+        for at, (path, first) in enumerate(zip(paths, firsts, strict=True))
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {RAW}_files ({FILE} INTEGER, filename VARCHAR, first BIGINT)")
+    con.execute(f"INSERT INTO {RAW}_files VALUES {values}")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP VIEW {RAW} AS
+            SELECT f.{FILE}, CAST(r.rowid - f.first + 1 AS INTEGER) AS {ROW}, r.* EXCLUDE (filename)
+            FROM {RAW}_read r JOIN {RAW}_files f USING (filename)"""
+    )

@@ -25,7 +25,7 @@ from .checks import PARSERS, first_applying, rules, text, value
 from .contract import Contract, HeaderMap
 from .label_mapping import map_labels
 from .raw_extract import EXTRA, FILE, ROW, column
-from .sql_text import ident, lit
+from .sql_text import by_file, ident, lit
 from .staging import RAW, Staged
 
 TOTAL = r"(?i)^(grand\s+)?totals?\s*:?$"
@@ -44,13 +44,19 @@ class Validated:
     holding the rows to load (v_rows: FILE, ROW, stored columns, questions) and their labels
     (v_labels). `counts`: rows in and loaded of each file staged (FILE -> (in, loaded))."""
 
-    rows_in: int
-    rows_loaded: int
     rejects: pl.DataFrame
     stored: list[str]  # v_rows' stored columns, in contract order
     questions: list[str]  # v_rows' question columns (Q1, Q2, ...)
     has_labels: bool
     counts: dict[int, tuple[int, int]]
+
+    @property
+    def rows_in(self) -> int:
+        return sum(rows_in for rows_in, _ in self.counts.values())
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(loaded for _, loaded in self.counts.values())
 
     def labels(self, con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         """v_labels as a frame (natural key, field, raw_label, label, code, list), for `sendiass check`."""
@@ -99,17 +105,13 @@ def validate(
             f"SELECT {FILE}, count(*), count(*) FILTER (WHERE __reason IS NULL) FROM v_work GROUP BY ALL"
         ).fetchall()
     }
-    rows_in = sum(n for n, _ in counts.values())
-    rows_loaded = sum(n for _, n in counts.values())
     rejects = (
         _rejects(con, contract, headers, checks, asked, header_of)
-        if rows_loaded < rows_in
+        if any(loaded < rows_in for rows_in, loaded in counts.values())
         else pl.DataFrame(schema=REJECT_SCHEMA)
     )
     has_labels = map_labels(con, contract, set(headers.canonical), service, names=bool(headers.names))
     return Validated(
-        rows_in=rows_in,
-        rows_loaded=rows_loaded,
         rejects=rejects,
         stored=[c.store_as for c in stored],
         questions=list(asked),
@@ -127,7 +129,8 @@ def _pseudonyms(con, contract: Contract, headers: HeaderMap, services: dict[int,
         if c.type == "pseudonym" and (at := headers.canonical.get(c.name)) is not None
     ]
     if ids and con.execute(f"SELECT count(cell({column(ids[0])})) > 0 FROM {RAW}").fetchall()[0][0]:
-        privacy.create_pseudonym_macro(con, services)
+        prefix = by_file("file", {at: lit(f"{service}:") for at, service in services.items()})
+        privacy.create_pseudonym_macro(con, prefix)
     else:
         con.execute("CREATE OR REPLACE TEMP MACRO pseudonym(id, file) AS CAST(NULL AS VARCHAR)")
 
@@ -193,9 +196,9 @@ def _work(
 def _copies(con, contract: Contract, staged: Staged, reason: str) -> None:
     """Fill in v_work's __first_copy (row of the first identical row), __versions (distinct rows
     sharing the key) and __copies (rows sharing the key), within each file, and the reasons they
-    give. Keys compare
-    as typed values ("Jan-24" and "January 2024" are one month), null included; only rows whose key
-    repeats can be duplicates, so this runs on those alone (in a clean export there are none)."""
+    give. Keys compare as typed values ("Jan-24" and "January 2024" are one month), null included;
+    only rows whose key repeats can be duplicates, so this runs on those alone (in a clean export
+    there are none)."""
     key = [value(contract, k) for k in contract.natural_key]
     keys = f"({FILE}, {', '.join(key)})"  # (a row value: nulls count as values)
     if not con.execute(f"SELECT count(*) > count(DISTINCT {keys}) FROM v_work").fetchall()[0][0]:
