@@ -204,15 +204,34 @@ def test_a_file_with_no_rows_among_files_loaded_together_is_refused_in_its_own_w
     assert "no data rows" in together.failures[0]
 
 
-def test_a_column_judged_by_its_values_is_judged_on_each_files_own(tmp_path, raw):
-    """An unknown header is judged by what its file holds: files with one load alone."""
-    for year, value in (("2022", "nothing personal"), ("2023", "pat@mail.test")):
+@pytest.mark.parametrize(
+    ("cells", "reads", "dropped_unknown"),
+    [
+        (["on file", "nothing personal", "to check"], [3], [["Extra"], ["Extra"], ["Extra"]]),
+        (["on file", "pat@mail.test", "to check"], [3, 1, 1, 1], [["Extra"], [], ["Extra"]]),  # personal
+    ],
+    ids=["judged-alike", "judged-otherwise"],
+)
+def test_a_column_the_contract_does_not_know_is_judged_on_each_files_own_values(
+    tmp_path, raw, monkeypatch, cells, reads, dropped_unknown
+):
+    """Files whose unknown column is judged alike load together; else each loads alone."""
+    for year, value in zip((2022, 2023, 2024), cells, strict=True):
         path = export(raw / "worcs", f"involvements_{year}.csv", [row(f"W-{year}", f"04/01/{year}")])
         text = path.read_bytes().replace(b"Case Notes", b"Extra").replace(b",\r\n", f",{value}\r\n".encode())
         path.write_bytes(text)
+    read = []
+    real = staging._read
+    monkeypatch.setattr(
+        staging, "_read", lambda con, paths, shape: read.append(len(paths)) or real(con, paths, shape)
+    )
     report = build(tmp_path / "db.duckdb", source="raw", today=TODAY)
     assert report.failures == []
-    assert [r.dropped_unknown for r in report.results] == [["Extra"], []]  # 2023's is personal
+    assert read == reads
+    assert [r.dropped_unknown for r in report.results] == dropped_unknown
+    monkeypatch.setattr(build_module, "batches", one_by_one)
+    build(tmp_path / "alone.duckdb", source="raw", today=TODAY)
+    assert tables(tmp_path / "db.duckdb") == tables(tmp_path / "alone.duckdb")
 
 
 def planned(raw: Path, service: str, name: str, kind: str = "involvements") -> Planned:

@@ -11,6 +11,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -19,7 +20,7 @@ import polars as pl
 from .. import config, db, privacy
 from ..labels import UNMAPPED
 from . import staging
-from .contract import map_headers, require_columns
+from .contract import HeaderMap, map_headers, require_columns
 from .errors import ExtractError
 from .load_result import LoadResult
 from .mapping import contract
@@ -149,10 +150,6 @@ def load_file(
     return result
 
 
-class _NotTogether(Exception):
-    """The files of a batch cannot be loaded together (each is loaded alone instead)."""
-
-
 @dataclass(frozen=True)
 class Source:
     """One file of a load together: where it is, its sha256, and the service it is for."""
@@ -176,8 +173,9 @@ def load_files(
     no rating questions (whose scale is the service's); the caller (ingest.batches) sees to it.
 
     None, having written nothing, when they cannot go together: one was loaded before, needs the
-    careful reader, has no data rows, or has a column the contract does not know (judged on its
-    own values), or the header is refused. Load each alone then: it loads, or says why not."""
+    careful reader or has no data rows; a column the contract does not know is judged otherwise
+    in one file than another (on each file's own values); or the header is refused. Load each
+    alone then: it loads, or says why not."""
     services = {at: file.service for at, file in enumerate(files)}
     for service in set(services.values()):
         config.service(service)
@@ -191,11 +189,20 @@ def load_files(
     if staged is None:
         return None
     try:
+        # A header the contract does not know is judged on each file's own values; the files go
+        # together only when every one of them is read alike.
+        values = cache(lambda at: staging.file_values(con, at))
+        understood = [
+            map_headers(spec, staged.headers, values=lambda at, f=at_file: values(at).get(f, _NONE))
+            for at_file in services
+        ]
+        headers = understood[0]
+        if any(_read_alike(other) != _read_alike(headers) for other in understood[1:]):
+            return None
         try:
-            headers = map_headers(spec, staged.headers, values=_judged_alone)
             require_columns(spec, staged.headers, headers)
             checked = validate(con, staged, spec, headers, today or date.today(), files[0].service, services)
-        except (ExtractError, _NotTogether):
+        except ExtractError:
             return None
         results = {at: LoadResult(file_name=f.path.name, sha256=f.sha256) for at, f in enumerate(files)}
         _write(con, results, services, spec, headers, checked, own_transaction=False, replace=False)
@@ -205,8 +212,13 @@ def load_files(
     return list(results.values())
 
 
-def _judged_alone(at: int) -> pl.Series:
-    raise _NotTogether  # a header judged by its values is judged on its own file's
+_NONE = pl.Series([], dtype=pl.String)  # a file with no filled cell in a column
+
+
+def _read_alike(headers: HeaderMap) -> tuple:
+    """What a load keeps of how a file's headers were understood (not why a column is personal)."""
+    matches = [(m.position, m.header, m.how, m.column, m.names) for m in headers.matches]
+    return (headers.canonical, headers.personal, headers.names, headers.unknown, headers.questions, matches)
 
 
 def _write(

@@ -88,10 +88,20 @@ def stage_many(con: duckdb.DuckDBPyConnection, paths: list[Path], shape: CsvShap
 
 
 def column_values(con: duckdb.DuckDBPyConnection, at: int) -> pl.Series:
-    """The filled cells of file column `at` (for judging a header the contract does not know)."""
+    """The filled cells of file column `at` of a file staged alone (for judging a header the
+    contract does not know)."""
+    return file_values(con, at).get(0, pl.Series(column(at), [], dtype=pl.String))
+
+
+def file_values(con: duckdb.DuckDBPyConnection, at: int) -> dict[int, pl.Series]:
+    """Each staged file's filled cells of column `at`, in file order, by FILE (a file with none
+    is left out): one query for the files staged together."""
     macros.ensure(con)
-    rows = con.execute(f"SELECT cell({column(at)}) AS v FROM {RAW} WHERE v IS NOT NULL").fetchall()
-    return pl.Series(column(at), [v for (v,) in rows], dtype=pl.String)
+    rows = con.execute(f"SELECT {FILE}, cell({column(at)}) AS v FROM {RAW} WHERE v IS NOT NULL").fetchall()
+    cells: dict[int, list[str]] = {}
+    for file, value in rows:
+        cells.setdefault(file, []).append(value)
+    return {file: pl.Series(column(at), found, dtype=pl.String) for file, found in cells.items()}
 
 
 def drop(con: duckdb.DuckDBPyConnection) -> None:
